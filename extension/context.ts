@@ -1,0 +1,27 @@
+// The composition root's product: what every command and view receives instead of globals.
+import * as vscode from 'vscode';
+import { Config } from './config';
+
+export interface Ring0Context {
+  readonly extension: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly config: Config;
+  /** Folder whose VM and labs Ring0 manages: the first workspace folder. */
+  workspaceRoot(): string | undefined;
+  /** Path to the bundled CLI, for terminals that run `ring0` commands. */
+  readonly cliPath: string;
+}
+
+export function createContext(extension: vscode.ExtensionContext): Ring0Context {
+  const log = vscode.window.createOutputChannel('Ring0', { log: true });
+  extension.subscriptions.push(log);
+  const config = new Config();
+  extension.subscriptions.push(config.watch(log));
+  return {
+    extension,
+    log,
+    config,
+    workspaceRoot: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    cliPath: vscode.Uri.joinPath(extension.extensionUri, 'dist', 'cli.js').fsPath,
+  };
+}

@@ -1,0 +1,72 @@
+// The one TypeScript declaration of Ring0's commands, views, context keys and settings; a unit test
+// checks it against package.json's `contributes`. Free of the vscode API so plain node can load it.
+
+export const enum Commands {
+  ShowDoctor = 'ring0.showDoctor',
+  Setup = 'ring0.setup',
+  ShowLog = 'ring0.showLog',
+  VmStart = 'ring0.vm.start',
+  VmStop = 'ring0.vm.stop',
+  VmRestart = 'ring0.vm.restart',
+  VmOpenConsole = 'ring0.vm.openConsole',
+  VmRefresh = 'ring0.vm.refresh',
+  VmOpenPanicLocation = 'ring0.vm.openPanicLocation',
+}
+
+export interface CommandDecl {
+  id: Commands;
+  title: string;
+  icon?: string;
+  /** Commands that only make sense from a tree item stay out of the palette. */
+  hiddenFromPalette?: boolean;
+}
+
+export const COMMANDS: readonly CommandDecl[] = [
+  { id: Commands.ShowDoctor, title: 'About / Doctor' },
+  { id: Commands.Setup, title: 'Install Missing Dependencies' },
+  { id: Commands.ShowLog, title: 'Show Log' },
+  { id: Commands.VmStart, title: 'Start VM', icon: '$(play)' },
+  { id: Commands.VmStop, title: 'Stop VM', icon: '$(debug-stop)' },
+  { id: Commands.VmRestart, title: 'Restart VM', icon: '$(debug-restart)' },
+  { id: Commands.VmOpenConsole, title: 'Open VM Console', icon: '$(terminal)' },
+  { id: Commands.VmRefresh, title: 'Refresh VM View', icon: '$(refresh)' },
+  { id: Commands.VmOpenPanicLocation, title: 'Open Panic Location', hiddenFromPalette: true },
+];
+
+export const COMMAND_CATEGORY = 'Ring0';
+
+export const VIEW_CONTAINER = 'ring0';
+
+export const enum Views {
+  Vm = 'ring0.vm',
+  Bpf = 'ring0.bpf',
+  Tracepoints = 'ring0.tracepoints',
+  Labs = 'ring0.labs',
+}
+
+export const VIEWS: readonly { id: Views; name: string }[] = [
+  { id: Views.Vm, name: 'VM' },
+  { id: Views.Bpf, name: 'BPF' },
+  { id: Views.Tracepoints, name: 'Tracepoints' },
+  { id: Views.Labs, name: 'Labs' },
+];
+
+/** Context keys Ring0 sets with `setContext`; package.json's `when` clauses may use only these. */
+export const enum ContextKeys {
+  VmState = 'ring0.vmState',
+  Activated = 'ring0.activated',
+}
+export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, ContextKeys.Activated];
+
+export const DEBUG_TYPE = 'ring0-kernel';
+
+/** Settings under `ring0.`; the ones whose change only applies to the next VM boot say so. */
+export const SETTINGS: readonly { key: string; needsVmRestart: boolean }[] = [
+  { key: 'ring0.vm.kernel', needsVmRestart: true },
+  { key: 'ring0.vm.memoryMiB', needsVmRestart: true },
+  { key: 'ring0.vm.cpus', needsVmRestart: true },
+  { key: 'ring0.vm.accel', needsVmRestart: true },
+  { key: 'ring0.vm.kernelArgs', needsVmRestart: true },
+  { key: 'ring0.vm.qemuArgs', needsVmRestart: true },
+  { key: 'ring0.vm.shareHostRoot', needsVmRestart: true },
+];

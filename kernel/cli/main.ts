@@ -1,0 +1,79 @@
+// The `ring0` CLI entry: picks the subcommand, parses its flags, prints usage (exit 2) on bad input.
+import { helpText, parseInvocation, UsageError, type CliCommand, type CliIO } from './command';
+import { doctorCommand, setupCommand } from './commands/host';
+import { RING0_VERSION } from '../version';
+
+export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand];
+
+export function usage(commands: CliCommand[] = COMMANDS): string {
+  const width = Math.max(...commands.map((c) => c.path.join(' ').length));
+  return [
+    'Usage: ring0 <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
+    '',
+    'Global: --version, --help. Every command takes --help.',
+    '',
+  ].join('\n');
+}
+
+/** Longest command path that prefixes argv. */
+function resolve(argv: string[], commands: CliCommand[]): { cmd?: CliCommand; rest: string[] } {
+  let best: CliCommand | undefined;
+  for (const c of commands) {
+    if (c.path.every((w, i) => argv[i] === w) && (!best || c.path.length > best.path.length)) best = c;
+  }
+  return { cmd: best, rest: best ? argv.slice(best.path.length) : argv };
+}
+
+export async function main(argv: string[], io: CliIO, commands: CliCommand[] = COMMANDS): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.out(usage(commands));
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    io.out(`${RING0_VERSION}\n`);
+    return 0;
+  }
+  const { cmd, rest } = resolve(argv, commands);
+  if (!cmd) {
+    const group = commands.filter((c) => c.path[0] === argv[0]);
+    io.err(group.length ? `ring0: unknown '${argv[0]}' subcommand '${argv[1] ?? ''}'\n\n${usage(group)}` : `ring0: unknown command '${argv[0]}'\n\n${usage(commands)}`);
+    return 2;
+  }
+  let inv;
+  try {
+    inv = parseInvocation(cmd, rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`ring0 ${cmd.path.join(' ')}: ${e.message}\n\n${helpText(cmd)}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (inv.values.help) {
+    io.out(helpText(cmd));
+    return 0;
+  }
+  try {
+    return await cmd.run(inv);
+  } catch (e) {
+    io.err(`ring0 ${cmd.path.join(' ')}: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIO = {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    interactive: !!process.stderr.isTTY,
+    cwd: process.cwd(),
+    env: process.env,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => { process.exitCode = code; },
+    (e) => { process.stderr.write(`ring0: ${(e as Error).stack ?? e}\n`); process.exitCode = 1; },
+  );
+}

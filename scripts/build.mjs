@@ -1,0 +1,54 @@
+// The one build: esbuild bundles the extension, the debug adapter, the CLI and the webview pages;
+// tsc compiles tests (and type-checks everything) into out/.
+import * as esbuild from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+
+const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+
+const common = {
+  bundle: true,
+  define: { __RING0_VERSION__: JSON.stringify(version) },
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+
+/** Entry points that exist; later issues add theirs here. */
+const builds = [
+  { ...node, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['kernel/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['debug-adapter/main.ts'], outfile: 'dist/debugAdapter.js' },
+  {
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: { doctor: 'views/pages/doctor.ts' },
+    outdir: 'media/dist',
+  },
+].filter((b) => {
+  const entries = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints);
+  return entries.every((e) => existsSync(path.join(root, e)));
+});
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (!args.has('--no-tsc')) {
+    const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
+    if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  }
+}
