@@ -1,0 +1,66 @@
+// VM settings shared by the CLI and the extension: the `ring0.vm.*` keys of the workspace's
+// .vscode/settings.json, overridden by CLI flags (the extension passes VS Code's resolved values).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse, type ParseError } from 'jsonc-parser';
+import type { AccelSetting } from './accel';
+
+export interface VmSettings {
+  kernel: string;
+  memoryMiB: number;
+  cpus: number;
+  accel: AccelSetting;
+  kernelArgs: string[];
+  qemuArgs: string[];
+  shareHostRoot: boolean;
+}
+
+export const DEFAULT_VM_SETTINGS: VmSettings = {
+  kernel: '',
+  memoryMiB: 512,
+  cpus: 1,
+  accel: 'auto',
+  kernelArgs: [],
+  qemuArgs: [],
+  shareHostRoot: true,
+};
+
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** Validates untrusted values key by key; a bad value is reported and the default kept. */
+export function coerceVmSettings(raw: Record<string, unknown>, warn: (msg: string) => void): Partial<VmSettings> {
+  const out: Partial<VmSettings> = {};
+  const take = <K extends keyof VmSettings>(key: K, ok: (v: unknown) => boolean, expected: string) => {
+    const v = raw[`ring0.vm.${key}`];
+    if (v === undefined) return;
+    if (ok(v)) out[key] = v as VmSettings[K];
+    else warn(`ring0.vm.${key} should be ${expected}; using the default`);
+  };
+  take('kernel', (v) => typeof v === 'string', 'a path');
+  take('memoryMiB', (v) => Number.isInteger(v) && (v as number) >= 128 && (v as number) <= 16384, 'an integer from 128 to 16384');
+  take('cpus', (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 64, 'an integer from 1 to 64');
+  take('accel', (v) => v === 'auto' || v === 'kvm' || v === 'tcg', 'auto, kvm or tcg');
+  take('kernelArgs', isStringArray, 'an array of strings');
+  take('qemuArgs', isStringArray, 'an array of strings');
+  take('shareHostRoot', (v) => typeof v === 'boolean', 'true or false');
+  return out;
+}
+
+export function readWorkspaceVmSettings(workspace: string, warn: (msg: string) => void = () => undefined): VmSettings {
+  const file = path.join(workspace, '.vscode', 'settings.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return { ...DEFAULT_VM_SETTINGS };
+  }
+  const errors: ParseError[] = [];
+  const raw: unknown = parse(text, errors, { allowTrailingComma: true });
+  if (errors.length || typeof raw !== 'object' || raw === null) {
+    warn(`${file} is not valid JSON; using default VM settings`);
+    return { ...DEFAULT_VM_SETTINGS };
+  }
+  const settings = { ...DEFAULT_VM_SETTINGS, ...coerceVmSettings(raw as Record<string, unknown>, warn) };
+  if (settings.kernel && !path.isAbsolute(settings.kernel)) settings.kernel = path.resolve(workspace, settings.kernel);
+  return settings;
+}

@@ -1,0 +1,83 @@
+// A workspace VM's state file (.ring0/vm.json), written by the VM daemon and read by every client,
+// plus the liveness checks that turn a stale file into `stopped`.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { OopsReport } from './oops';
+import type { VmPaths } from './paths';
+
+export type VmStateName = 'starting' | 'running' | 'stopped' | 'panicked';
+
+export interface VmStateFile {
+  state: VmStateName;
+  daemonPid?: number;
+  pid?: number;
+  accel?: string;
+  accelReason?: string;
+  kernel?: { release: string; image: string; vmlinux?: string };
+  startedAt?: number;
+  bootMs?: number;
+  stoppedAt?: number;
+  progress?: { label: string; fraction?: number };
+  shares?: { tag: string; source: string; guestPath: string; readOnly: boolean }[];
+  gdbSocket?: string;
+  controlSocket?: string;
+  panic?: OopsReport;
+  error?: string;
+}
+
+export interface VmStatus {
+  state: VmStateName;
+  accel?: string;
+  kernel?: string;
+  pid?: number;
+  uptimeMs?: number;
+  bootMs?: number;
+  panic?: OopsReport;
+  error?: string;
+}
+
+export function readState(p: VmPaths): VmStateFile | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(p.stateFile, 'utf8')) as VmStateFile;
+    return typeof parsed === 'object' && parsed && typeof parsed.state === 'string' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeState(p: VmPaths, s: VmStateFile): void {
+  const tmp = `${p.stateFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(s, null, 2));
+  renameSync(tmp, p.stateFile);
+}
+
+export function pidAlive(pid: number | undefined): boolean {
+  if (!pid || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A zombie or a reused pid is not our process: check it is still QEMU or node.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z /.test(stat);
+  } catch {
+    return true;
+  }
+}
+
+/** The state a client should believe: a `running` file whose daemon died reads as `stopped`. */
+export function effectiveState(s: VmStateFile | undefined, now = Date.now()): VmStatus {
+  if (!s) return { state: 'stopped' };
+  let state = s.state;
+  if ((state === 'running' || state === 'starting') && !pidAlive(s.daemonPid)) state = 'stopped';
+  const status: VmStatus = { state };
+  if (s.accel) status.accel = s.accel;
+  if (s.kernel) status.kernel = s.kernel.release;
+  if (state === 'running' && s.pid) status.pid = s.pid;
+  if (state === 'running' && s.startedAt) status.uptimeMs = now - s.startedAt;
+  if (s.bootMs !== undefined) status.bootMs = s.bootMs;
+  if (s.panic) status.panic = s.panic;
+  if (s.error) status.error = s.error;
+  return status;
+}

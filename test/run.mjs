@@ -1,0 +1,69 @@
+// `npm test`: builds, installs what is missing (ring0 setup), then runs the unit, VM and real-VS-Code
+// tiers with node's test runner, and ends with one "N passed, N failed" line for CI.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]?.split(',') : undefined;
+const tiers = [
+  { name: 'unit', dir: 'out/test/unit', concurrency: 2 },
+  { name: 'vm', dir: 'out/test/vm', concurrency: 1 },
+  { name: 'host', dir: 'out/test/host', concurrency: 1 },
+].filter((t) => !only || only.includes(t.name));
+
+function step(title, cmd, cmdArgs) {
+  console.log(`\n== ${title}`);
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.log(`\n${title} failed (exit ${r.status ?? r.signal})`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+step('build', process.execPath, ['scripts/build.mjs']);
+if (!only || only.some((t) => t !== 'unit')) {
+  const setupArgs = ['dist/cli.js', 'setup', '--debug-symbols'];
+  if (!only || only.includes('host')) setupArgs.push('--test-host');
+  step('ring0 setup', process.execPath, setupArgs);
+}
+
+function runTier(tier) {
+  const dir = path.join(root, tier.dir);
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(tier.dir, f)) : [];
+  if (files.length === 0) return Promise.resolve({ pass: 0, fail: 0, skipped: 0 });
+  console.log(`\n== ${tier.name} tests (${files.length} files)`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--test', `--test-concurrency=${tier.concurrency}`, '--test-reporter=spec', ...files], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, RING0_TEST_TIER: tier.name },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.on('close', (code) => {
+      const count = (k) => Number(new RegExp(`^ℹ ${k} (\\d+)`, 'm').exec(out)?.[1] ?? 0);
+      const r = { pass: count('pass'), fail: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
+      // A runner that died without a summary still fails the run.
+      if (code !== 0 && r.fail === 0) r.fail = 1;
+      resolve(r);
+    });
+  });
+}
+
+const totals = { pass: 0, fail: 0, skipped: 0 };
+for (const tier of tiers) {
+  const r = await runTier(tier);
+  totals.pass += r.pass;
+  totals.fail += r.fail;
+  totals.skipped += r.skipped;
+  console.log(`-- ${tier.name}: ${r.pass} passed, ${r.fail} failed, ${r.skipped} skipped`);
+}
+console.log(`\n${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+process.exit(totals.fail ? 1 : 0);

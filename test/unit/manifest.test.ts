@@ -1,0 +1,67 @@
+// Checks the TypeScript declarations in extension/manifest.ts against package.json's contributes.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { COMMANDS, COMMAND_CATEGORY, CONTEXT_KEYS, DEBUG_TYPE, SETTINGS, VIEWS, VIEW_CONTAINER } from '../../extension/manifest';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const contributes = pkg.contributes;
+
+describe('package.json contributes', () => {
+  it('declares exactly the commands of manifest.ts, with their titles and category', () => {
+    const declared = contributes.commands.map((c: { command: string; title: string; category: string }) => [c.command, c.title, c.category]);
+    assert.deepEqual(declared, COMMANDS.map((c) => [c.id, c.title, COMMAND_CATEGORY]));
+    for (const c of COMMANDS) assert.ok(c.id.startsWith('ring0.'), c.id);
+  });
+
+  it('hides palette-less commands from the command palette', () => {
+    const hidden = new Set(contributes.menus.commandPalette.filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command));
+    assert.deepEqual([...hidden].sort(), COMMANDS.filter((c) => c.hiddenFromPalette).map((c) => c.id).sort());
+  });
+
+  it('has the Ring0 activity-bar container with the views of manifest.ts', () => {
+    assert.deepEqual(contributes.viewsContainers.activitybar.map((c: { id: string }) => c.id), [VIEW_CONTAINER]);
+    assert.equal(contributes.viewsContainers.activitybar[0].title, 'Ring0');
+    assert.deepEqual(contributes.views[VIEW_CONTAINER].map((v: { id: string; name: string }) => [v.id, v.name]), VIEWS.map((v) => [v.id, v.name]));
+  });
+
+  it('gives every view welcome content that links to a declared command', () => {
+    const ids = new Set(COMMANDS.map((c) => c.id));
+    for (const v of VIEWS) {
+      const welcome = contributes.viewsWelcome.filter((w: { view: string }) => w.view === v.id);
+      assert.equal(welcome.length, 1, `welcome content for ${v.id}`);
+      const links = [...welcome[0].contents.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      assert.ok(links.length > 0, `${v.id} welcome links to a command`);
+      for (const l of links) assert.ok(ids.has(l as never), `${l} is declared`);
+    }
+  });
+
+  it('uses only declared context keys and commands in menus', () => {
+    const ids = new Set<string>(COMMANDS.map((c) => c.id));
+    const keys = new Set<string>(CONTEXT_KEYS);
+    const menus = Object.values(contributes.menus).flat() as { command: string; when?: string }[];
+    for (const m of menus) {
+      assert.ok(ids.has(m.command), `${m.command} is declared`);
+      for (const k of (m.when ?? '').match(/ring0\.[\w.]+/g) ?? []) assert.ok(keys.has(k) || ids.has(k) || VIEWS.some((v) => v.id === k), `${k} is a declared context key`);
+    }
+  });
+
+  it('declares the settings of manifest.ts under ring0.', () => {
+    assert.deepEqual(Object.keys(contributes.configuration.properties).sort(), SETTINGS.map((s) => s.key).sort());
+  });
+
+  it('contributes the ring0-kernel debugger with launch and attach schemas and snippets', () => {
+    const dbg = contributes.debuggers.find((d: { type: string }) => d.type === DEBUG_TYPE);
+    assert.ok(dbg);
+    assert.ok(dbg.configurationAttributes.launch && dbg.configurationAttributes.attach);
+    assert.deepEqual(dbg.configurationSnippets.map((s: { body: { request: string } }) => s.body.request).sort(), ['attach', 'launch']);
+  });
+
+  it('names the package, display name and CLI as the brief says', () => {
+    assert.equal(pkg.name, 'ring0');
+    assert.equal(pkg.displayName, 'Ring0 — Kernel & eBPF Workbench');
+    assert.equal(pkg.bin.ring0, 'dist/cli.js');
+  });
+});

@@ -1,0 +1,123 @@
+// Pure VM pieces: cpio, modules.dep order, QEMU arguments, settings, boot config quoting.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readCpio, writeCpio } from '../../kernel/vm/cpio';
+import { bootConfigText, busyboxApplets, shellQuote } from '../../kernel/vm/initramfs';
+import { loadOrder, moduleName, parseModulesDep } from '../../kernel/vm/modules';
+import { checkExtraArgs, kernelCommandLine, qemuArgs, type QemuSpec } from '../../kernel/vm/qemuArgs';
+import { coerceVmSettings } from '../../kernel/vm/settings';
+import { compareReleases } from '../../kernel/vm/kernelImage';
+import { vmPaths } from '../../kernel/vm/paths';
+
+describe('cpio', () => {
+  it('round-trips files, dirs and symlinks with 4-byte alignment', () => {
+    const buf = writeCpio([
+      { kind: 'dir', path: 'bin' },
+      { kind: 'file', path: 'bin/x', data: Buffer.from('hello'), mode: 0o755 },
+      { kind: 'symlink', path: 'bin/sh', target: 'busybox' },
+      { kind: 'file', path: 'odd', data: Buffer.from('abc') },
+    ]);
+    assert.equal(buf.length % 4, 0);
+    const entries = readCpio(buf);
+    assert.deepEqual(entries.map((e) => e.path), ['bin', 'bin/x', 'bin/sh', 'odd']);
+    assert.equal(entries[1].data.toString(), 'hello');
+    assert.equal(entries[1].mode & 0o777, 0o755);
+    assert.equal(entries[2].data.toString(), 'busybox');
+    assert.equal(entries[3].data.toString(), 'abc');
+  });
+});
+
+describe('modules.dep', () => {
+  const dep = parseModulesDep([
+    'kernel/fs/fuse/fuse.ko:',
+    'kernel/fs/fuse/virtiofs.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko kernel/fs/fuse/fuse.ko',
+    'kernel/drivers/virtio/virtio_pci.ko: kernel/drivers/virtio/virtio_pci_legacy_dev.ko kernel/drivers/virtio/virtio_pci_modern_dev.ko kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko',
+    'kernel/drivers/virtio/virtio.ko:',
+    'kernel/drivers/virtio/virtio_ring.ko:',
+    'kernel/drivers/virtio/virtio_pci_legacy_dev.ko:',
+    'kernel/drivers/virtio/virtio_pci_modern_dev.ko:',
+    'kernel/drivers/a-b.ko: kernel/drivers/a-b.ko',
+  ].join('\n'));
+
+  it('loads dependencies first, each once', () => {
+    const order = loadOrder(dep, ['virtio_pci', 'virtiofs']).map(moduleName);
+    assert.deepEqual(order, ['virtio_ring', 'virtio', 'virtio_pci_modern_dev', 'virtio_pci_legacy_dev', 'virtio_pci', 'fuse', 'virtiofs']);
+  });
+
+  it('skips built-in modules and names a missing one', () => {
+    assert.deepEqual(loadOrder(dep, ['overlay'], new Set(['overlay'])), []);
+    assert.throws(() => loadOrder(dep, ['overlay']), /overlay is not in modules.dep/);
+  });
+
+  it('reports a dependency cycle instead of recursing forever', () => {
+    assert.throws(() => loadOrder(dep, ['a-b']), /cycle/);
+  });
+});
+
+describe('QEMU arguments', () => {
+  const spec: QemuSpec = {
+    name: 'ring0:ws', accel: 'tcg', memoryMiB: 512, cpus: 2, kernel: '/boot/vmlinuz', initrd: '/ws/.ring0/initrd.img',
+    kernelArgs: ['loglevel=7'],
+    sockets: { qmp: '/r/qmp.sock', agent: '/r/agent.sock', serial: '/r/serial.sock', serialLog: '/ws/.ring0/serial.log', gdb: { unix: '/r/gdb.sock' } },
+    shares: [{ tag: 'workspace', socket: '/r/vfs-workspace.sock' }],
+    extra: ['-device', 'edu'],
+  };
+
+  it('uses unix sockets for every control channel and never -s', () => {
+    const args = qemuArgs(spec);
+    assert.ok(!args.includes('-s'));
+    assert.ok(!args.join(' ').includes('0.0.0.0'));
+    assert.ok(args.includes('-nodefaults') && args.includes('-no-reboot'));
+    assert.ok(args.some((a) => a.startsWith('socket,id=gdb0,path=/r/gdb.sock')));
+    assert.deepEqual(args.slice(-2), ['-device', 'edu']);
+  });
+
+  it('binds a TCP gdb stub to 127.0.0.1 only', () => {
+    const args = qemuArgs({ ...spec, sockets: { ...spec.sockets, gdb: { port: 1234 } } });
+    assert.ok(args.includes('socket,id=gdb0,host=127.0.0.1,port=1234,server=on,wait=off'));
+  });
+
+  it('shares memory for virtiofs and puts user words after Ring0 kernel arguments', () => {
+    const args = qemuArgs(spec);
+    assert.ok(args.includes('memory-backend-memfd,id=mem,size=512M,share=on'));
+    assert.match(kernelCommandLine(spec), /^console=ttyS0 .*panic=-1.* loglevel=7$/);
+  });
+
+  it('refuses extra arguments that listen beyond loopback', () => {
+    assert.throws(() => checkExtraArgs(['-s']), /all interfaces/);
+    assert.throws(() => checkExtraArgs(['-gdb', 'tcp::1234']), /beyond 127.0.0.1/);
+    assert.doesNotThrow(() => checkExtraArgs(['-gdb', 'tcp:127.0.0.1:1234']));
+    assert.doesNotThrow(() => checkExtraArgs(['-device', 'edu']));
+  });
+});
+
+describe('VM settings and boot config', () => {
+  it('keeps valid values and reports bad ones', () => {
+    const warnings: string[] = [];
+    const s = coerceVmSettings({ 'ring0.vm.memoryMiB': 1024, 'ring0.vm.cpus': 'two', 'ring0.vm.accel': 'tcg', 'ring0.vm.qemuArgs': ['-device', 3] }, (m) => warnings.push(m));
+    assert.deepEqual(s, { memoryMiB: 1024, accel: 'tcg' });
+    assert.equal(warnings.length, 2);
+  });
+
+  it('quotes workspace paths so /init can source them safely', () => {
+    assert.equal(shellQuote("it's $(here)"), `'it'\\''s $(here)'`);
+    assert.match(bootConfigText({ workspace: '/a b/c', shareHostRoot: true }), /^R0_WORKSPACE='\/a b\/c'\nR0_HOSTROOT=1\n/);
+  });
+
+  it('reads busybox applet lists', () => {
+    assert.deepEqual(busyboxApplets('sh\nls\n[\n[[\nbusybox\n'), ['sh', 'ls', '[', '[[']);
+  });
+
+  it('sorts kernel releases numerically', () => {
+    assert.ok(compareReleases('6.1.0-56-cloud-amd64', '6.1.0-9-cloud-amd64') > 0);
+    assert.ok(compareReleases('6.12.0-1', '6.1.0-56') > 0);
+  });
+
+  it('moves sockets to a short directory when the workspace path is long', () => {
+    const short = vmPaths('/w');
+    assert.equal(short.runDir, '/w/.ring0/run');
+    const long = vmPaths('/' + 'x'.repeat(120));
+    assert.ok(long.sockets.share('hostroot').length < 108);
+    assert.notEqual(vmPaths('/' + 'x'.repeat(120)).runDir, vmPaths('/' + 'y'.repeat(120)).runDir);
+  });
+});
