@@ -1,0 +1,99 @@
+// UI tests in the real VS Code (code-server + Debian chromium): the packaged .vsix installed, the Ring0
+// container, its views' welcome content, a palette command and the Doctor webview's content.
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import {
+  editorTab, launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand,
+  saveScreenshot, startCodeServer, testHostSkipReason, transcript, viewPane, webviewFrame,
+  type CodeServer, type Workbench,
+} from './codeServer';
+import { makeTempDir, removeTempDir } from './proc';
+
+interface ViewWelcome { view: string; contents: string }
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  contributes: { views: Record<string, { id: string; name: string }[]>; viewsWelcome: ViewWelcome[] };
+};
+
+/** What a welcome line shows: markdown links become their text (buttons or inline links). */
+function welcomeTexts(contents: string): string[] {
+  return contents.split('\n').map((l) => l.replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replace(/\s+/g, ' ').trim()).filter(Boolean);
+}
+
+describe('Ring0 in code-server (UI)', { skip: testHostSkipReason() }, () => {
+  let tmp: string | undefined;
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let wb: Workbench | undefined;
+
+  /** Runs a test step; on failure saves a screenshot and appends the code-server and browser logs. */
+  async function step(name: string, body: (w: Workbench) => Promise<void>): Promise<void> {
+    assert.ok(wb, 'the workbench did not open');
+    try {
+      await body(wb);
+    } catch (e) {
+      const shot = await saveScreenshot(wb.page, `FAILED-${name}`).catch(() => 'none');
+      const err = e instanceof Error ? e : new Error(String(e));
+      err.message += `\nscreenshot: ${shot}\n${transcript(server, wb)}`;
+      throw err;
+    }
+  }
+
+  before(async () => {
+    tmp = makeTempDir('ui');
+    const vsix = process.env.RING0_VSIX || packageVsix(path.join(tmp, 'ring0.vsix'));
+    const workspace = path.join(tmp, 'workspace');
+    cpSync(path.join(repoRoot, 'samples', 'workspace'), workspace, { recursive: true });
+    server = await startCodeServer({ workspace, vsix: [vsix] });
+    browser = await launchChromium();
+    try {
+      wb = await openWorkbench(browser, server.workbenchUrl());
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${transcript(server, wb)}`);
+    }
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    removeTempDir(tmp);
+  });
+
+  it('opens the Ring0 container from the activity bar with its four views', () => step('container', async ({ page }) => {
+    const sidebar = await openRing0Container(page);
+    for (const v of pkg.contributes.views.ring0) await viewPane(page, v.name).locator('.pane-header').waitFor();
+    assert.equal(await sidebar.locator('.pane-header h3.title').count(), pkg.contributes.views.ring0.length);
+    await saveScreenshot(page, 'ring0-container');
+  }));
+
+  it('shows each view\'s welcome content from package.json', () => step('welcome', async ({ page }) => {
+    await openRing0Container(page);
+    for (const v of pkg.contributes.views.ring0) {
+      const welcome = pkg.contributes.viewsWelcome.find((w) => w.view === v.id);
+      assert.ok(welcome, `package.json has no viewsWelcome for ${v.id}`);
+      const pane = viewPane(page, v.name);
+      const header = pane.locator('.pane-header');
+      if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+      const content = pane.locator('.welcome-view-content');
+      await content.waitFor();
+      const text = ((await content.innerText()) ?? '').replace(/\s+/g, ' ');
+      for (const line of welcomeTexts(welcome.contents)) assert.ok(text.includes(line), `${v.name} view: expected "${line}" in "${text}"`);
+    }
+    await saveScreenshot(page, 'ring0-welcome');
+  }));
+
+  it('runs "Ring0: About / Doctor" from the command palette and renders the Doctor page', () => step('doctor', async ({ page }) => {
+    await runPaletteCommand(page, 'Ring0: About / Doctor');
+    await editorTab(page, 'Ring0: About / Doctor').waitFor();
+    const frame = webviewFrame(page);
+    await frame.locator('table#doctor tr[data-name]').first().waitFor({ timeout: 30_000 });
+    const names = await frame.locator('table#doctor tr[data-name]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.name ?? ''));
+    for (const expected of ['qemu-system-x86_64', 'gdb', 'clang', 'bpftool']) assert.ok(names.includes(expected), `Doctor rows ${names.join(', ')} lack ${expected}`);
+    // This very test runs on code-server's Node 24, so the Doctor must see it.
+    assert.match((await frame.locator('tr[data-name="node 24 (code-server)"]').getAttribute('class')) ?? '', /\bok\b/);
+    assert.match((await frame.locator('p#summary').innerText()).trim(), /required dependencies (are present|are missing)\.$/);
+    await saveScreenshot(page, 'doctor-webview');
+  }));
+});
