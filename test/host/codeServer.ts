@@ -97,6 +97,8 @@ export interface CodeServerOptions {
   vsix?: string[];
   /** User settings merged over QUIET_SETTINGS. */
   settings?: Record<string, unknown>;
+  /** Leave an existing settings.json alone (a persistent dataDir the user may have customized). */
+  keepUserSettings?: boolean;
   /** Port on 127.0.0.1; default 0 (the kernel picks one). */
   port?: number;
   /** Keep state here instead of a temp dir that stop() removes. */
@@ -104,6 +106,8 @@ export interface CodeServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra code-server arguments. */
   args?: string[];
+  /** Also copy code-server's output here as it arrives (e.g. process.stderr). */
+  echo?: NodeJS.WritableStream;
 }
 
 export interface CodeServer {
@@ -128,8 +132,9 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   const dirs = codeServerDirs(opts.dataDir ?? makeTempDir('code-server'));
   let proc: Proc | undefined;
   try {
-    mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-    writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...opts.settings }, null, 2));
+    const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
+    mkdirSync(path.dirname(settingsFile), { recursive: true });
+    if (!opts.keepUserSettings || !existsSync(settingsFile)) writeFileSync(settingsFile, JSON.stringify({ ...QUIET_SETTINGS, ...opts.settings }, null, 2));
     for (const vsix of opts.vsix ?? []) installVsix(vsix, dirs);
     const args = [
       p.codeServerEntry,
@@ -146,7 +151,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       ...(opts.args ?? []),
       ...(opts.workspace ? [opts.workspace] : []),
     ];
-    proc = startProc('code-server', p.node24, args, { cwd: dirs.root, env: codeServerEnv(dirs, opts.env) });
+    proc = startProc('code-server', p.node24, args, { cwd: dirs.root, env: codeServerEnv(dirs, opts.env), echo: opts.echo });
     const m = await proc.waitFor(/HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)\//, 30_000);
     const port = Number(m[1]);
     const url = `http://127.0.0.1:${port}/`;
@@ -157,7 +162,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       workspace: opts.workspace,
       dirs,
       proc: started,
-      workbenchUrl: (folder = opts.workspace) => (folder ? `${url}?folder=${encodeURIComponent(folder)}` : url),
+      workbenchUrl: (folder = opts.workspace) => (folder ? `${url}?folder=${encodeURIComponent(folder).replace(/%2F/g, '/')}` : url),
       log: () => started.output(),
       async stop() {
         await started.kill();

@@ -23,13 +23,14 @@ export interface Proc {
 const MAX_OUTPUT = 2 * 1024 * 1024;
 
 /** Spawns `cmd args` detached (its own process group) with piped output. */
-export function startProc(name: string, cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Proc {
+export function startProc(name: string, cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; echo?: NodeJS.WritableStream } = {}): Proc {
   const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${cmd}`);
   const pid = child.pid;
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => {
+    opts.echo?.write(d);
     out += d.toString('utf8');
     if (out.length > MAX_OUTPUT) out = out.slice(out.length - MAX_OUTPUT);
     for (const l of listeners) l();
