@@ -36,6 +36,7 @@ export interface ExtensionTestResult {
 export async function runExtensionTests(opts: ExtensionTestOptions): Promise<ExtensionTestResult> {
   const started = Date.now();
   const p = testHostPaths();
+  assertBuilt(opts);
   const tmp = makeTempDir('exthost');
   const report = path.join(tmp, 'mocha.log');
   const workspace = opts.workspace ?? path.join(tmp, 'workspace');
@@ -109,12 +110,22 @@ export async function runExtensionTests(opts: ExtensionTestOptions): Promise<Ext
   return result;
 }
 
+/** Fails fast (instead of a silent 90 s wait) when the extension or the suite was not built. */
+function assertBuilt(opts: ExtensionTestOptions): void {
+  const dev = opts.extensionDevelopmentPath ?? repoRoot;
+  const main = (JSON.parse(readFileSync(path.join(dev, 'package.json'), 'utf8')) as { main?: string }).main;
+  if (main && !existsSync(path.join(dev, main))) throw new Error(`${path.join(dev, main)} does not exist: run \`npm run build\``);
+  const tests = opts.extensionTestsPath;
+  if (!existsSync(tests) && !existsSync(`${tests}.js`)) throw new Error(`${tests} does not exist: run \`npm run build\``);
+}
+
 /**
  * Runs the same suite through @vscode/test-electron in a desktop VS Code at `vscodeExecutablePath`
  * (RING0_VSCODE_EXECUTABLE); the report comes from the same REPORT_ENV file.
  */
 export async function runExtensionTestsElectron(vscodeExecutablePath: string, opts: ExtensionTestOptions): Promise<ExtensionTestResult> {
   const started = Date.now();
+  assertBuilt(opts);
   const { runTests } = await import('@vscode/test-electron');
   const tmp = makeTempDir('electron');
   const report = path.join(tmp, 'mocha.log');

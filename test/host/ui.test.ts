@@ -35,9 +35,8 @@ describe('Ring0 in code-server (UI)', { skip: testHostSkipReason() }, () => {
       await body(wb);
     } catch (e) {
       const shot = await saveScreenshot(wb.page, `FAILED-${name}`).catch(() => 'none');
-      const err = e instanceof Error ? e : new Error(String(e));
-      err.message += `\nscreenshot: ${shot}\n${transcript(server, wb)}`;
-      throw err;
+      // A new error: reporters print the stack, which an error computes from its message at birth.
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\nscreenshot: ${shot}\n${transcript(server, wb)}`, { cause: e });
     }
   }
 
