@@ -124,13 +124,10 @@ export class AgentClient extends EventEmitter implements AgentChannel {
     const bigInput = input !== undefined && input.length > STDIN_CHUNK;
     const req: AgentRequest = { op: 'exec', ...spawnFields(argv, opts) };
     if (opts.stdin === 'pipe' || bigInput) req.stdin = 'pipe';
-    let handle: ExecHandle | undefined;
-    const { id, reply } = this.start(req, { payload: bigInput ? undefined : input, onEvent: (f) => handle?.onEvent(f) });
-    handle = new ExecHandle(this, id, reply);
-    if (bigInput && input) {
-      const h = handle;
-      h.writeStdin(input).then(() => h.closeStdin()).catch(() => undefined);
-    }
+    // Events arrive asynchronously, after `handle` is initialized.
+    const { id, reply } = this.start(req, { payload: bigInput ? undefined : input, onEvent: (f) => handle.onEvent(f) });
+    const handle = new ExecHandle(this, id, reply);
+    if (bigInput && input) handle.writeStdin(input).then(() => handle.closeStdin()).catch(() => undefined);
     return handle;
   }
 
@@ -157,9 +154,8 @@ export class AgentClient extends EventEmitter implements AgentChannel {
   openStream(argv: readonly string[], opts: StreamOptions = {}): StreamHandle {
     checkArgv(argv);
     const credits = Math.max(0, Math.floor(opts.credits ?? 1024));
-    let handle: StreamHandle | undefined;
-    const { id, reply } = this.start({ op: 'stream.open', ...spawnFields(argv, opts), credits }, { onEvent: (f) => handle?.onEvent(f) });
-    handle = new StreamHandle(this, id, reply, credits, opts.autoAck ?? true);
+    const { id, reply } = this.start({ op: 'stream.open', ...spawnFields(argv, opts), credits }, { onEvent: (f) => handle.onEvent(f) });
+    const handle = new StreamHandle(this, id, reply, credits, opts.autoAck ?? true);
     return handle;
   }
 
