@@ -1,6 +1,7 @@
 // The composition root's product: what every command and view receives instead of globals.
 import * as vscode from 'vscode';
 import { Config } from './config';
+import { VmController } from './vmController';
 
 export interface Ring0Context {
   readonly extension: vscode.ExtensionContext;
@@ -10,6 +11,8 @@ export interface Ring0Context {
   workspaceRoot(): string | undefined;
   /** Path to the bundled CLI, for terminals that run `ring0` commands. */
   readonly cliPath: string;
+  /** The workspace VM. */
+  readonly vm: VmController;
 }
 
 export function createContext(extension: vscode.ExtensionContext): Ring0Context {
@@ -17,11 +20,14 @@ export function createContext(extension: vscode.ExtensionContext): Ring0Context 
   extension.subscriptions.push(log);
   const config = new Config();
   extension.subscriptions.push(config.watch(log));
-  return {
+  const base = {
     extension,
     log,
     config,
     workspaceRoot: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     cliPath: vscode.Uri.joinPath(extension.extensionUri, 'dist', 'cli.js').fsPath,
   };
+  const vm = new VmController(base);
+  extension.subscriptions.push(vm);
+  return Object.assign(base, { vm });
 }

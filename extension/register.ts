@@ -6,15 +6,34 @@ import { registerCommand } from './registry';
 import { showDoctor } from './commands/showDoctor';
 import { setup } from './commands/setup';
 import { showLog } from './commands/showLog';
+import { vmStart } from './commands/vmStart';
+import { vmStop } from './commands/vmStop';
+import { vmRestart } from './commands/vmRestart';
+import { vmOpenConsole } from './commands/vmOpenConsole';
+import { vmRefresh } from './commands/vmRefresh';
+import { vmOpenPanicLocation } from './commands/vmOpenPanicLocation';
+import { registerStatusBar } from './statusBar';
 import { SimpleTreeProvider } from '../views/trees/node';
+import { vmTreeRoots } from '../views/trees/vmTree';
 
 export function registerAll(ctx: Ring0Context): void {
   registerCommand(ctx, Commands.ShowDoctor, showDoctor);
   registerCommand(ctx, Commands.Setup, setup);
   registerCommand(ctx, Commands.ShowLog, showLog);
 
+  registerCommand(ctx, Commands.VmStart, vmStart);
+  registerCommand(ctx, Commands.VmStop, vmStop);
+  registerCommand(ctx, Commands.VmRestart, vmRestart);
+  registerCommand(ctx, Commands.VmOpenConsole, vmOpenConsole);
+  registerCommand(ctx, Commands.VmRefresh, vmRefresh);
+  registerCommand(ctx, Commands.VmOpenPanicLocation, vmOpenPanicLocation);
+
+  const vmTree = new SimpleTreeProvider(() => vmTreeRoots(ctx.vm.snapshot));
+  ctx.extension.subscriptions.push(vmTree, vscode.window.registerTreeDataProvider(Views.Vm, vmTree), ctx.vm.onDidChange(() => vmTree.refresh()));
+  registerStatusBar(ctx);
+
   // Views not yet backed by a feature show their welcome content (an empty tree).
-  for (const view of [Views.Vm, Views.Bpf, Views.Tracepoints, Views.Labs]) {
+  for (const view of [Views.Bpf, Views.Tracepoints, Views.Labs]) {
     const provider = new SimpleTreeProvider(() => []);
     ctx.extension.subscriptions.push(provider, vscode.window.registerTreeDataProvider(view, provider));
   }

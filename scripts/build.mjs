@@ -22,7 +22,8 @@ const common = {
   absWorkingDir: root,
 };
 
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+// 'module' first: jsonc-parser's UMD build hides its requires from the bundler.
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'] };
 
 /** Entry points that exist; later issues add theirs here. */
 const builds = [

@@ -24,6 +24,8 @@ export interface CliCommand {
   /** Words that select it, e.g. ['vm', 'start']. */
   path: string[];
   summary: string;
+  /** Internal commands stay out of the usage list. */
+  hidden?: boolean;
   /** Synopsis after `ring0 <path>`, e.g. '[--json]'. */
   synopsis: string;
   /** One line per option, for --help. */

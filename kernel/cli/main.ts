@@ -1,11 +1,13 @@
 // The `ring0` CLI entry: picks the subcommand, parses its flags, prints usage (exit 2) on bad input.
 import { helpText, parseInvocation, UsageError, type CliCommand, type CliIO } from './command';
 import { doctorCommand, setupCommand } from './commands/host';
+import { VM_COMMANDS } from './commands/vm';
 import { RING0_VERSION } from '../version';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS];
 
-export function usage(commands: CliCommand[] = COMMANDS): string {
+export function usage(all: CliCommand[] = COMMANDS): string {
+  const commands = all.filter((c) => !c.hidden);
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));
   return [
     'Usage: ring0 <command> [options]',
@@ -59,6 +61,10 @@ export async function main(argv: string[], io: CliIO, commands: CliCommand[] = C
   try {
     return await cmd.run(inv);
   } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`ring0 ${cmd.path.join(' ')}: ${e.message}\n\n${helpText(cmd)}`);
+      return 2;
+    }
     io.err(`ring0 ${cmd.path.join(' ')}: ${(e as Error).message}\n`);
     return 1;
   }

@@ -34,8 +34,12 @@ export const AGENT_PORT_NAME = 'org.ring0.agent';
 
 /** Ring0's kernel command line: serial console, no reboot on panic (QEMU exits), fast boot. */
 export function kernelCommandLine(spec: Pick<QemuSpec, 'kernelArgs'>): string {
-  // nokaslr keeps kernel addresses equal to vmlinux's, for gdb and for decoding oopses.
-  const base = ['console=ttyS0', 'quiet', 'panic=-1', 'nokaslr'];
+  // nokaslr keeps kernel addresses equal to vmlinux's, for gdb and for decoding oopses. The rest skip
+  // slow probes: under TCG, ACPI interrupt-link setup cost ~0.1-0.2 s per virtio device (acpi=noirq
+  // routes PCI interrupts from the PIR table instead); one UART; no PS/2 aux/PnP probing; no crypto
+  // self-tests; the TSC is trusted. Measured together: agent ready ~0.7 s sooner.
+  const base = ['console=ttyS0', 'quiet', 'panic=-1', 'nokaslr', 'acpi=noirq', '8250.nr_uarts=1', 'i8042.noaux', 'i8042.nopnp', 'i8042.dumbkbd',
+    'tsc=reliable', 'no_timer_check', 'cryptomgr.notests'];
   return [...base, ...spec.kernelArgs].join(' ');
 }
 

@@ -5,8 +5,10 @@ import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
 
 export const VIRTIOFSD_CANDIDATES = ['/usr/lib/qemu/virtiofsd', '/usr/libexec/virtiofsd'];
 
+/** virtiofsd: RING0_VIRTIOFSD for a custom build, else Debian's. */
 export function findVirtiofsd(): string {
-  const found = VIRTIOFSD_CANDIDATES.find((p) => existsSync(p));
+  const override = process.env.RING0_VIRTIOFSD;
+  const found = override ? (existsSync(override) ? override : undefined) : VIRTIOFSD_CANDIDATES.find((p) => existsSync(p));
   if (!found) throw new Error('virtiofsd is missing: install the Debian package qemu-system-x86 (apt-get install qemu-system-x86), or run `ring0 setup`.');
   return found;
 }

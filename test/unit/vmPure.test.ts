@@ -8,6 +8,7 @@ import { checkExtraArgs, kernelCommandLine, qemuArgs, type QemuSpec } from '../.
 import { coerceVmSettings } from '../../kernel/vm/settings';
 import { compareReleases } from '../../kernel/vm/kernelImage';
 import { vmPaths } from '../../kernel/vm/paths';
+import path from 'node:path';
 
 describe('cpio', () => {
   it('round-trips files, dirs and symlinks with 4-byte alignment', () => {
@@ -119,5 +120,15 @@ describe('VM settings and boot config', () => {
     const long = vmPaths('/' + 'x'.repeat(120));
     assert.ok(long.sockets.share('hostroot').length < 108);
     assert.notEqual(vmPaths('/' + 'x'.repeat(120)).runDir, vmPaths('/' + 'y'.repeat(120)).runDir);
+  });
+});
+
+describe('kernel lookup', () => {
+  it('names the Debian package when no cloud kernel is installed', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { resolveKernel } = await import('../../kernel/vm/vm');
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'ring0-boot-'));
+    assert.throws(() => resolveKernel(undefined, { boot: empty, modules: empty, debug: empty }), /Install the package linux-image-cloud-amd64/);
   });
 });

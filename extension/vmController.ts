@@ -1,0 +1,177 @@
+// Tracks the workspace VM for the extension: watches .ring0/vm.json, tails the serial log into an
+// output channel, keeps the `ring0.vmState` context key current, and starts/stops through kernel/vm.
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import * as vscode from 'vscode';
+import { connectAgent, startVm, stopVm, vmStatus } from '../kernel/vm/manager';
+import { vmPaths } from '../kernel/vm/paths';
+import { readState, type VmStateFile, type VmStatus } from '../kernel/vm/state';
+import { SerialWatcher } from '../kernel/vm/serialWatch';
+import { packagedKernel } from '../kernel/vm/kernelImage';
+import type { VmSettings } from '../kernel/vm/settings';
+import type { Ring0Context } from './context';
+import { ContextKeys } from './manifest';
+
+export interface VmSnapshot {
+  status: VmStatus;
+  state?: VmStateFile;
+  modules?: string[];
+}
+
+export class VmController implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<VmSnapshot>();
+  readonly onDidChange = this.changed.event;
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private serialTail: SerialWatcher | undefined;
+  private readonly serialChannel: vscode.OutputChannel;
+  private lastKey = '';
+  private snapshotCache: VmSnapshot = { status: { state: 'stopped' } };
+  private modulesCache: { at: number; modules: string[] } | undefined;
+
+  /** `ctx` may be the partly built context: only log, config, cliPath and workspaceRoot are used. */
+  constructor(private readonly ctx: Pick<Ring0Context, 'log' | 'config' | 'cliPath' | 'workspaceRoot'>) {
+    this.serialChannel = vscode.window.createOutputChannel('Ring0 VM Serial');
+    this.timer = setInterval(() => this.refresh(), 1000);
+    this.refresh();
+  }
+
+  get workspace(): string | undefined {
+    return this.ctx.workspaceRoot();
+  }
+
+  get snapshot(): VmSnapshot {
+    return this.snapshotCache;
+  }
+
+  refresh(): void {
+    const ws = this.workspace;
+    if (!ws) return;
+    this.ensureWatcher(ws);
+    const state = readState(vmPaths(ws));
+    const status = vmStatus(ws);
+    const key = JSON.stringify([status.state, status.pid, status.accel, !!status.panic, state?.progress?.label]);
+    this.snapshotCache = { status, ...(state ? { state } : {}), ...(this.modulesCache && status.state === 'running' ? { modules: this.modulesCache.modules } : {}) };
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      void vscode.commands.executeCommand('setContext', ContextKeys.VmState, status.state);
+      this.followSerial(ws, status);
+      if (status.state === 'running') void this.loadModules();
+      if (status.state === 'panicked' && status.panic) {
+        void vscode.window.showErrorMessage(`Ring0: the guest kernel panicked — ${status.panic.summary}`, 'Show Trace').then((pick) => {
+          if (pick) void vscode.commands.executeCommand('ring0.vm.focus');
+        });
+      }
+    }
+    this.changed.fire(this.snapshotCache);
+  }
+
+  private ensureWatcher(ws: string): void {
+    if (this.watcher) return;
+    const dir = vmPaths(ws).stateDir;
+    if (!existsSync(dir)) return;
+    try {
+      this.watcher = watch(dir, (_e, file) => {
+        if (file === 'vm.json') this.refresh();
+      });
+    } catch {
+      // polling still refreshes every second
+    }
+  }
+
+  private followSerial(ws: string, status: VmStatus): void {
+    if (status.state !== 'running' && status.state !== 'starting') return;
+    this.serialTail?.stop();
+    this.serialChannel.clear();
+    const kernel = packagedKernel(status.kernel ?? 'unknown');
+    this.serialTail = new SerialWatcher(vmPaths(ws).serialLog, kernel, 250);
+    this.serialTail.on('data', (b: Buffer) => this.serialChannel.append(b.toString('utf8').replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')));
+    this.serialTail.start();
+  }
+
+  /** Loaded modules from the guest's /proc/modules (refreshed at most every 5 s). */
+  async loadModules(force = false): Promise<void> {
+    const ws = this.workspace;
+    if (!ws) return;
+    if (!force && this.modulesCache && Date.now() - this.modulesCache.at < 5000) return;
+    try {
+      const agent = await connectAgent(ws);
+      try {
+        const r = await agent.run(['cat', '/proc/modules'], { timeoutMs: 5000 });
+        const modules = r.stdout.toString('utf8').split('\n').filter(Boolean).map((l) => l.split(' ')[0]).sort();
+        this.modulesCache = { at: Date.now(), modules };
+        this.snapshotCache = { ...this.snapshotCache, modules };
+        this.changed.fire(this.snapshotCache);
+      } finally {
+        agent.close();
+      }
+    } catch (e) {
+      this.ctx.log.warn(`could not list guest modules: ${(e as Error).message}`);
+    }
+  }
+
+  settings(): VmSettings {
+    const c = this.ctx.config;
+    return { kernel: c.kernel, memoryMiB: c.memoryMiB, cpus: c.cpus, accel: c.accel, kernelArgs: c.kernelArgs, qemuArgs: c.qemuArgs, shareHostRoot: c.shareHostRoot };
+  }
+
+  async start(): Promise<void> {
+    const ws = this.requireWorkspace();
+    const status = vmStatus(ws);
+    if (status.state === 'running') {
+      void vscode.window.showInformationMessage(`Ring0: the VM is already running (${status.accel?.toUpperCase()}).`);
+      return;
+    }
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Ring0: starting the VM', cancellable: false }, async (progress) => {
+      let last = 0;
+      const r = await startVm({
+        workspace: ws,
+        settings: this.settings(),
+        cliPath: this.ctx.cliPath,
+        onProgress: (label, fraction) => {
+          const pct = fraction !== undefined ? Math.round(fraction * 100) : last;
+          progress.report({ message: label, increment: Math.max(0, pct - last) });
+          last = Math.max(last, pct);
+        },
+      });
+      this.ctx.log.info(`VM running: ${r.state.kernel?.release} under ${r.status.accel} (${r.state.accelReason}), boot ${r.status.bootMs} ms`);
+    });
+    this.modulesCache = undefined;
+    this.refresh();
+  }
+
+  async stop(): Promise<void> {
+    const ws = this.requireWorkspace();
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Ring0: stopping the VM' }, () => stopVm(ws));
+    this.refresh();
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  openConsole(): void {
+    const ws = this.requireWorkspace();
+    const terminal = vscode.window.createTerminal({
+      name: 'Ring0 VM console',
+      shellPath: process.execPath,
+      shellArgs: [this.ctx.cliPath, 'vm', 'console', '--workspace', ws],
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    });
+    terminal.show();
+  }
+
+  private requireWorkspace(): string {
+    const ws = this.workspace;
+    if (!ws) throw new Error('open a folder first: the VM belongs to a workspace folder');
+    return ws;
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.watcher?.close();
+    this.serialTail?.stop();
+    this.serialChannel.dispose();
+    this.changed.dispose();
+  }
+}

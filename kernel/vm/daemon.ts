@@ -1,0 +1,99 @@
+// The detached VM daemon behind `ring0 vm start`: boots the VM, keeps .ring0/vm.json current, serves
+// agent connections from many clients on the control socket, and cleans up when QEMU exits.
+import { appendFileSync, chmodSync, unlinkSync } from 'node:fs';
+import net from 'node:net';
+import { vmPaths } from './paths';
+import { readState, writeState, type VmStateFile } from './state';
+import type { VmSettings } from './settings';
+import { Vm } from './vm';
+import { formatFrame } from './symbolize';
+
+export async function runDaemon(workspace: string, settings: VmSettings, opts: { gdb?: boolean } = {}): Promise<number> {
+  const paths = vmPaths(workspace);
+  const log = (msg: string) => appendFileSync(paths.daemonLog, `[${new Date().toISOString()}] ${msg}\n`);
+  let state: VmStateFile = { state: 'starting', daemonPid: process.pid };
+  const update = (patch: Partial<VmStateFile>) => {
+    state = { ...state, ...patch };
+    writeState(paths, state);
+  };
+  update({});
+
+  let vm: Vm;
+  try {
+    vm = await Vm.boot({
+      workspace,
+      kernel: settings.kernel || undefined,
+      memoryMiB: settings.memoryMiB,
+      cpus: settings.cpus,
+      accel: settings.accel,
+      kernelArgs: settings.kernelArgs,
+      qemuArgs: settings.qemuArgs,
+      shareHostRoot: settings.shareHostRoot,
+      gdb: opts.gdb,
+      onProgress: (label, fraction) => update({ progress: { label, ...(fraction !== undefined ? { fraction } : {}) } }),
+    });
+  } catch (e) {
+    const message = (e as Error).message;
+    log(`boot failed: ${message}`);
+    update({ state: /panicked/.test(message) ? 'panicked' : 'stopped', error: message, stoppedAt: Date.now() });
+    return 1;
+  }
+
+  const info = vm.info;
+  const mux = vm.mux;
+  try {
+    unlinkSync(paths.sockets.control);
+  } catch {
+    // not there
+  }
+  const server = net.createServer((socket) => mux.attach(socket));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(paths.sockets.control, () => resolve());
+  });
+  chmodSync(paths.sockets.control, 0o600);
+
+  update({
+    state: 'running',
+    pid: info.pid,
+    accel: info.accel,
+    accelReason: info.accelReason,
+    kernel: { release: info.kernel.release, image: info.kernel.image, ...(info.kernel.vmlinux ? { vmlinux: info.kernel.vmlinux } : {}) },
+    startedAt: info.startedAt,
+    bootMs: info.bootMs,
+    shares: info.shares,
+    controlSocket: paths.sockets.control,
+    ...(opts.gdb ? { gdbSocket: paths.sockets.gdb } : {}),
+    progress: undefined,
+  });
+  log(`running: pid ${info.pid}, ${info.accel} (${info.accelReason}), boot ${info.bootMs} ms`);
+
+  vm.on('panic', (p) => {
+    log(`panic: ${p.summary}\n${p.frames.map(formatFrame).join('\n')}`);
+    update({ state: 'panicked', panic: p });
+  });
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping');
+    await vm.stop();
+  };
+  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
+
+  await vm.waitForExit();
+  server.close();
+  try {
+    unlinkSync(paths.sockets.control);
+  } catch {
+    // gone
+  }
+  // A panic report may still be decoding when QEMU exits (panic=-1 reboots, -no-reboot exits).
+  await vm.serial.settled();
+  const panic = vm.panic ?? readState(paths)?.panic;
+  update({ state: panic ? 'panicked' : 'stopped', stoppedAt: Date.now(), ...(panic ? { panic } : {}) });
+  log(`QEMU exited${panic ? ' after a panic' : ''}`);
+  return 0;
+}
