@@ -174,6 +174,17 @@ export class AgentClient extends EventEmitter implements AgentChannel {
     }
   }
 
+  /**
+   * After a guest reset on a stream that stays open (QEMU's chardev): drops any partly received frame,
+   * which would otherwise swallow the new agent's first bytes, and fails what was in flight with
+   * AGENT_RESTARTED. A restart the client can see (the new agent's ready event) needs no call.
+   */
+  resync(): void {
+    this.decoder.reset();
+    this.known = undefined;
+    this.failAll(new AgentError('AGENT_RESTARTED', 'the guest was reset; requests in flight were lost'));
+  }
+
   /** Ends the connection; pending requests reject with AgentError('CLOSED'). */
   close(): void {
     this.shutdown('the agent client was closed');

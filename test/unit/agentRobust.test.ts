@@ -331,6 +331,19 @@ describe('agent robustness', () => {
     toClient.write(encodeFrame({ id: 0, ok: false, code: 'BAD_FRAME', error: 'x' }));
     await sleep(10);
     assert.deepEqual(errs, ['BAD_FRAME', 'BAD_FRAME']);
+
+    // A guest reset cut a frame short: resync() drops the partial frame and fails what was waiting.
+    const cut = encodeFrame({ id: 77, ev: 'stdout' }, Buffer.alloc(1000));
+    toClient.write(cut.subarray(0, 100));
+    const lost = client.ping();
+    await sleep(10);
+    client.resync();
+    await assert.rejects(lost, (e: unknown) => e instanceof AgentError && e.code === 'AGENT_RESTARTED');
+    const readies: HelloInfo[] = [];
+    client.on('ready', (i: HelloInfo) => readies.push(i));
+    toClient.write(encodeFrame({ id: 0, ev: 'ready', instance: 'new', connection: 1 }));
+    await sleep(10);
+    assert.equal(readies.length, 1);
     client.close();
     await assert.rejects(client.ping(), (e: unknown) => e instanceof AgentError && e.code === 'CLOSED');
   });
