@@ -13,6 +13,8 @@ import { spawnLocalAgent } from '../../kernel/agent/local';
 import { encodeFrame, encodeHeader, FrameDecoder, type FrameJson } from '../../kernel/agent/protocol';
 
 const cacheDir = path.join(os.tmpdir(), 'ring0-test-cache');
+/** RING0_AGENT_BIN runs these tests against another build, e.g. one with sanitizers. */
+const agentBinary = () => process.env.RING0_AGENT_BIN || ensureAgentBinary({ cacheDir });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function alive(pid: number): boolean {
@@ -81,7 +83,7 @@ describe('agent robustness', () => {
   let tmp: string;
 
   before(async () => {
-    bin = await ensureAgentBinary({ cacheDir });
+    bin = await agentBinary();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'ring0-agent-robust-'));
   });
 
@@ -169,6 +171,46 @@ describe('agent robustness', () => {
       r.send({ id: 16, op: 'ping' });
       await r.reply((j) => j.id === 16 && j.ok === true);
       assert.equal(r.frames.filter((j) => j.id === 0).length, 0, `unexpected: ${JSON.stringify(r.frames)}`);
+    } finally {
+      r.stop();
+    }
+  });
+
+  it('survives mutated requests that pass the header check (JSON parser fuzz)', async () => {
+    const r = new RawAgent(bin);
+    try {
+      await r.reply((j) => j.ev === 'ready');
+      const seeds = [
+        '{"id":1,"op":"exec","argv":["true"],"cwd":"/","env":{"A":"b","C":null},"timeoutMs":1000}',
+        '{"id":1,"op":"hello","versions":[1,2,3]}',
+        '{"id":1,"op":"readFile","path":"/proc/self/stat","maxBytes":100}',
+        '{"id":1,"op":"kill","target":5,"signal":"SIGTERM"}',
+        '{"id":1,"op":"stream.open","argv":["true"],"credits":10}',
+        '{"id":1,"op":"ping","s":"\\u00e9\\ud83d\\ude00\\n\\"","n":[-0.5e10,true,false,null,{}]}',
+      ];
+      let seed = 99;
+      const rand = (n: number) => (seed = (seed * 1103515245 + 12345) >>> 0) % n;
+      const alphabet = Buffer.from('{}[]":,\\u0123456789abcdefe.-+ tnrsl\x00\x1f\x7f\xc3\xa9\xed\xa0\x80\xf4\x90');
+      for (let round = 0; round < 3000; round++) {
+        const b = Buffer.from(seeds[rand(seeds.length)]);
+        for (let k = 1 + rand(4); k > 0; k--) {
+          const op = rand(3);
+          const at = rand(b.length);
+          if (op === 0) b[at] = alphabet[rand(alphabet.length)];
+          else if (op === 1) b[at] = rand(256);
+          else b.copy(b, at, Math.min(b.length - 1, at + 1 + rand(8)));
+        }
+        const json = b.subarray(0, b.length - rand(3));
+        // exec and stream.open may really run: ids stay unique so nothing collides.
+        r.write(Buffer.concat([encodeHeader(json.length, 0), json]));
+        if (round % 500 === 499) {
+          r.send({ id: 100_000 + round, op: 'ping' });
+          await r.reply((j) => j.id === 100_000 + round && j.ok === true, 5000);
+          r.frames.length = 0;
+        }
+      }
+      r.send({ id: 999_999, op: 'ping' });
+      await r.reply((j) => j.id === 999_999 && j.ok === true, 5000);
     } finally {
       r.stop();
     }

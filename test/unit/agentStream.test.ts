@@ -9,6 +9,8 @@ import type { StreamBatch } from '../../kernel/agent/client';
 import { spawnLocalAgent, type LocalAgent } from '../../kernel/agent/local';
 
 const cacheDir = path.join(os.tmpdir(), 'ring0-test-cache');
+/** RING0_AGENT_BIN runs these tests against another build, e.g. one with sanitizers. */
+const agentBinary = () => process.env.RING0_AGENT_BIN || ensureAgentBinary({ cacheDir });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function alive(pid: number): boolean {
@@ -23,7 +25,7 @@ describe('agent streams (host, stdio)', () => {
   let agent: LocalAgent;
 
   before(async () => {
-    agent = spawnLocalAgent(await ensureAgentBinary({ cacheDir }));
+    agent = spawnLocalAgent(await agentBinary());
   });
 
   after(async () => {
