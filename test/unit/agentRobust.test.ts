@@ -239,6 +239,31 @@ describe('agent robustness', () => {
     }
   });
 
+  it('bounds its memory when the host floods requests and does not read', async (t) => {
+    const r = new RawAgent(bin);
+    try {
+      await r.reply((j) => j.ev === 'ready');
+      r.child.stdout?.pause();
+      for (let i = 1; i <= 30; i++) r.send({ id: i, op: 'readFile', path: '/dev/zero', maxBytes: 4 << 20 });
+      await sleep(500);
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${r.child.pid}/status`, 'utf8'))?.[1]) / 1024;
+      t.diagnostic(`agent RSS with 120 MiB of readFile replies requested and none read: ${rss.toFixed(1)} MiB`);
+      r.child.stdout?.resume();
+      for (let i = 1; i <= 30; i++) await r.reply((j) => j.id === i && j.ok === true && j.size === 4 << 20, 10_000);
+      if (!process.env.RING0_AGENT_BIN) assert.ok(rss < 48, `agent RSS ${rss} MiB with 120 MiB of replies requested`);
+
+      r.send({ id: 100, op: 'exec', argv: ['sleep', '5'], stdin: 'pipe' });
+      await r.reply((j) => j.id === 100 && j.ev === 'started');
+      for (let i = 0; i < 5; i++) r.send({ id: 101 + i, op: 'stdin', target: 100 }, Buffer.alloc(4 << 20));
+      await r.error('EAGAIN', 105);
+      r.send({ id: 110, op: 'kill', target: 100, signal: 'KILL' });
+      await r.reply((j) => j.id === 100 && j.ev === 'exit', 5000);
+      for (let i = 0; i < 4; i++) await r.error('EPIPE', 101 + i);
+    } finally {
+      r.stop();
+    }
+  });
+
   it('exits at EOF on stdio and kills what it started', async () => {
     const a = spawnLocalAgent(bin);
     const h = a.client.exec(['sleep', '30']);

@@ -21,8 +21,9 @@
 #define IO_CHUNK 65536                  /* pipe reads and port writes */
 #define SESS_OUT_LIMIT (256u << 10)     /* queued output per exec before its pipes are paused */
 #define DROP_LIMIT (8u << 20)           /* queued data above which stream records are dropped */
-#define CTL_LIMIT (8u << 20)            /* queued replies above which the port is not read */
+#define REPLY_LIMIT (8u << 20)          /* queued replies (frames of no session) above which the port is not read */
 #define STDIN_LIMIT (16u << 20)         /* pending stdin bytes per exec */
+#define STDIN_TOTAL_LIMIT (64u << 20)   /* pending stdin bytes of all execs */
 #define MAX_SESSIONS 256
 #define MAX_RECORD 65536                /* stream records longer than this are truncated */
 #define LINGER_MS 200                   /* after exit, how long to wait for EOF from grandchildren */
@@ -119,7 +120,7 @@ void send_jw(struct session *owner, struct jw *w, const void *bin, size_t blen);
 void send_error(uint32_t id, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void send_ok(uint32_t id);
 int out_pending(void);
-size_t out_ctl_bytes(void);
+size_t out_reply_bytes(void); /* queued frames that belong to no session */
 size_t out_data_bytes(void);
 int out_flush(int fd); /* 0, or -1 when the connection is broken */
 void out_clear(void);

@@ -286,7 +286,7 @@ static void op_stdin(const struct jdoc *d, uint32_t id, const uint8_t *bin, size
 	if (e == EPIPE)
 		send_error(id, "EPIPE", "stdin of %u is closed", target);
 	else if (e == EAGAIN)
-		send_error(id, "EAGAIN", "more than %u bytes of stdin are pending for %u", STDIN_LIMIT, target);
+		send_error(id, "EAGAIN", "too much stdin is pending (%u MiB for %u, %u MiB in all)", STDIN_LIMIT >> 20, target, STDIN_TOTAL_LIMIT >> 20);
 	else if (!blen && !eof && id)
 		send_ok(id);
 }

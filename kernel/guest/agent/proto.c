@@ -174,6 +174,7 @@ struct outq {
 /* Replies go ahead of session data at frame boundaries, so pings stay fast under bulk output. */
 static struct outq q_ctl, q_data;
 static struct oframe *cur; /* frame being copied into the staging buffer */
+static size_t reply_bytes;
 static uint8_t stage[IO_CHUNK];
 static size_t stage_len, stage_off;
 
@@ -204,6 +205,8 @@ void send_frame(struct session *owner, const struct sb *json, const void *bin, s
 	q->bytes += len;
 	if (owner)
 		owner->queued += len;
+	else
+		reply_bytes += len;
 }
 
 void send_jw(struct session *owner, struct jw *w, const void *bin, size_t blen)
@@ -243,9 +246,9 @@ int out_pending(void)
 	return cur || q_ctl.head || q_data.head || stage_off < stage_len;
 }
 
-size_t out_ctl_bytes(void)
+size_t out_reply_bytes(void)
 {
-	return q_ctl.bytes;
+	return reply_bytes;
 }
 
 size_t out_data_bytes(void)
@@ -269,6 +272,8 @@ static void release(struct oframe *f)
 {
 	if (f->owner)
 		f->owner->queued -= f->len;
+	else
+		reply_bytes -= f->len;
 	free(f);
 }
 

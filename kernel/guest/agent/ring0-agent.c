@@ -318,7 +318,7 @@ int main(int argc, char **argv)
 		slot[n++] = (struct pslot){NULL, sfd};
 		int port_slot = -1, out_slot = -1;
 		if (connected) {
-			short ev = out_ctl_bytes() < CTL_LIMIT ? POLLIN : 0;
+			short ev = out_reply_bytes() < REPLY_LIMIT ? POLLIN : 0;
 			if (out_fd == in_fd) {
 				if (out_pending())
 					ev |= POLLOUT;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 struct session *sessions;
+static uint64_t stdin_pending; /* unwritten stdin bytes of all sessions */
 
 static const struct {
 	int sig;
@@ -358,6 +359,7 @@ static void stdin_close(struct session *s, int err)
 		send_ok(s->eof_req);
 	s->eof_req = 0;
 	sb_free(&s->inbuf);
+	stdin_pending -= s->in_total - s->in_written;
 	s->in_written = s->in_total;
 }
 
@@ -375,6 +377,7 @@ void sess_write_stdin(struct session *s)
 			return;
 		}
 		s->in_written += (uint64_t)w;
+		stdin_pending -= (uint64_t)w;
 	}
 	if (s->in_written == s->in_total)
 		s->inbuf.len = 0;
@@ -390,10 +393,11 @@ int sess_stdin_add(struct session *s, uint32_t req, const void *p, size_t n, int
 {
 	if (s->in_fd < 0 || s->in_eof)
 		return EPIPE;
-	if (s->in_total - s->in_written + n > STDIN_LIMIT)
+	if (s->in_total - s->in_written + n > STDIN_LIMIT || stdin_pending + n > STDIN_TOTAL_LIMIT)
 		return EAGAIN;
 	sb_put(&s->inbuf, p, n);
 	s->in_total += n;
+	stdin_pending += n;
 	if (eof) {
 		s->in_eof = 1;
 		s->eof_req = req;
@@ -498,6 +502,8 @@ void sess_detach(struct session *s, int sig)
 		close_fd(&s->out_fd);
 		close_fd(&s->err_fd);
 		close_fd(&s->in_fd);
+		stdin_pending -= s->in_total - s->in_written;
+		s->in_written = s->in_total;
 		s->nwaits = 0;
 		s->eof_req = 0;
 		s->done = 1;
