@@ -4,9 +4,6 @@
 bb=/run/ring0/busybox
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 . /run/ring0/config
-$bb mount -t bpf bpf /sys/fs/bpf 2>/dev/null
-$bb mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-$bb mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 $bb mkdir -p /dev/pts /dev/shm
 $bb mount -t devpts devpts /dev/pts 2>/dev/null
 $bb mount -t tmpfs tmpfs /dev/shm 2>/dev/null

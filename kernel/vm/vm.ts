@@ -300,14 +300,19 @@ async function connectAgent(socketPath: string, qemu: ChildProcess, serial: Seri
     serial.once('panic', (p: PanicReport) => reject(new Error(`the guest kernel panicked during boot: ${p.summary}`)));
   });
   dead.catch(() => undefined);
-  // The guest opens its port some time after QEMU starts; ask until it answers.
+  // virtio-serial drops what the host writes before the guest opens its port, so a hello sent too early
+  // is lost. The agent announces itself with a `ready` event when it opens the port: answer that at
+  // once, and keep asking every 250 ms in case the event itself was missed.
+  const ready = new Promise<void>((resolve) => client.once('ready', () => resolve()));
+  const afterReady = ready.then(() => client.hello({ timeoutMs: 5000 }));
+  afterReady.catch(() => undefined);
   for (;;) {
     if (Date.now() > deadline) {
       mux.close();
       throw new Error(`the guest agent did not answer within ${Math.round(timeoutMs / 1000)} s`);
     }
     try {
-      await Promise.race([client.hello({ timeoutMs: 1000 }), dead]);
+      await Promise.race([client.hello({ timeoutMs: 250 }), afterReady, dead]);
       return { agent: client, mux };
     } catch (e) {
       if (qemu.exitCode !== null || qemu.signalCode !== null || serial.panic) {
