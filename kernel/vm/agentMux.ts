@@ -141,7 +141,13 @@ export class AgentMux {
       const { json, payload } = ev.frame;
       const id = typeof json.id === 'number' ? json.id : -1;
       if (id === 0) {
-        if (json.ev === 'ready') this.lastReady = ev.frame;
+        if (json.ev === 'ready') {
+          // A restarted or reconnected agent forgot every request: so does the mux (clients fail
+          // theirs on the same event).
+          const prev = this.lastReady?.json;
+          if (prev && (prev.instance !== json.instance || prev.connection !== json.connection)) this.forgetRoutes();
+          this.lastReady = ev.frame;
+        }
         for (const c of this.clients) this.send(c, json, payload);
         continue;
       }
@@ -157,6 +163,12 @@ export class AgentMux {
       }
       this.send(route.client, { ...json, id: route.localId }, payload);
     }
+  }
+
+  private forgetRoutes(): void {
+    this.routes.clear();
+    this.discard.clear();
+    for (const c of this.clients) c.ids.clear();
   }
 
   /** A client went away: kill what it left running and forget its routes. */

@@ -27,14 +27,22 @@ describe('package.json contributes', () => {
     assert.deepEqual(contributes.views[VIEW_CONTAINER].map((v: { id: string; name: string }) => [v.id, v.name]), VIEWS.map((v) => [v.id, v.name]));
   });
 
-  it('gives every view welcome content that links to a declared command', () => {
+  it('gives every view welcome content that links to a declared command, in every VM state', () => {
     const ids = new Set(COMMANDS.map((c) => c.id));
+    const keys = new Set<string>(CONTEXT_KEYS);
     for (const v of VIEWS) {
-      const welcome = contributes.viewsWelcome.filter((w: { view: string }) => w.view === v.id);
-      assert.equal(welcome.length, 1, `welcome content for ${v.id}`);
-      const links = [...welcome[0].contents.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
-      assert.ok(links.length > 0, `${v.id} welcome links to a command`);
-      for (const l of links) assert.ok(ids.has(l as never), `${l} is declared`);
+      const welcome = contributes.viewsWelcome.filter((w: { view: string }) => w.view === v.id) as { contents: string; when?: string }[];
+      assert.ok(welcome.length >= 1, `welcome content for ${v.id}`);
+      // Either one unconditional entry, or entries covering running and not running.
+      if (welcome.length > 1) {
+        assert.deepEqual(welcome.map((w) => w.when).sort(), ['ring0.vmState != running', 'ring0.vmState == running'], v.id);
+      }
+      for (const w of welcome) {
+        for (const k of (w.when ?? '').match(/ring0\.[\w.]+/g) ?? []) assert.ok(keys.has(k), `${k} is a declared context key`);
+        const links = [...w.contents.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+        assert.ok(links.length > 0, `${v.id} welcome links to a command`);
+        for (const l of links) assert.ok(ids.has(l as never), `${l} is declared`);
+      }
     }
   });
 
