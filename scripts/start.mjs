@@ -20,13 +20,14 @@ function step(title, cmd, args, { mayFail = false } = {}) {
   return r.status;
 }
 
-/**
- * HOOK (lead): start the workspace's VM here, before VS Code is served, e.g. via `ring0 vm start`.
- * Resolve when the VM is up (or reject to abort `npm start`); return a function that stops it, or
- * nothing to leave it running.
- */
-async function startVmBeforeServing(_workspace) {
-  return undefined;
+/** Boots the sample workspace's VM (`ring0 vm start`) so it is ready when VS Code opens; returns its stop. */
+async function startVmBeforeServing(workspace) {
+  const cli = path.join(root, 'dist', 'cli.js');
+  step('ring0 vm start (samples/workspace)', process.execPath, [cli, 'vm', 'start', '--workspace', workspace]);
+  return async () => {
+    console.error('stopping the VM…');
+    spawnSync(process.execPath, [cli, 'vm', 'stop', '--workspace', workspace], { cwd: root, stdio: 'inherit' });
+  };
 }
 
 step('build', process.execPath, [path.join(root, 'scripts', 'build.mjs')]);
