@@ -5,7 +5,7 @@ import net from 'node:net';
 import { vmPaths } from './paths';
 import { readState, writeState, type VmStateFile } from './state';
 import type { VmSettings } from './settings';
-import { Vm } from './vm';
+import { bootOptions, Vm } from './vm';
 import { formatFrame } from './symbolize';
 
 export async function runDaemon(workspace: string, settings: VmSettings, opts: { gdb?: boolean } = {}): Promise<number> {
@@ -20,18 +20,10 @@ export async function runDaemon(workspace: string, settings: VmSettings, opts: {
 
   let vm: Vm;
   try {
-    vm = await Vm.boot({
-      workspace,
-      kernel: settings.kernel || undefined,
-      memoryMiB: settings.memoryMiB,
-      cpus: settings.cpus,
-      accel: settings.accel,
-      kernelArgs: settings.kernelArgs,
-      qemuArgs: settings.qemuArgs,
-      shareHostRoot: settings.shareHostRoot,
+    vm = await Vm.boot(bootOptions(workspace, settings, {
       gdb: opts.gdb,
       onProgress: (label, fraction) => update({ progress: { label, ...(fraction !== undefined ? { fraction } : {}) } }),
-    });
+    }));
   } catch (e) {
     const message = (e as Error).message;
     log(`boot failed: ${message}`);

@@ -16,6 +16,7 @@ import { ensureDirs, vmPaths, type VmPaths } from './paths';
 import { QmpClient } from './qmp';
 import { checkExtraArgs, qemuArgs, type Accel, type Share } from './qemuArgs';
 import { SerialWatcher, type PanicReport } from './serialWatch';
+import type { VmSettings } from './settings';
 import { findVirtiofsd, spawnVirtiofsd, waitForSocket } from './virtiofsd';
 import { run } from '../util/run';
 
@@ -36,6 +37,21 @@ export interface VmOptions {
   guestDir?: string;
   bootTimeoutMs?: number;
   onProgress?: (label: string, fraction?: number) => void;
+}
+
+/** Boot options from the shared VM settings (workspace settings.json, CLI flags or VS Code config). */
+export function bootOptions(workspace: string, settings: VmSettings, extra: Partial<VmOptions> = {}): VmOptions {
+  return {
+    workspace,
+    kernel: settings.kernel || undefined,
+    memoryMiB: settings.memoryMiB,
+    cpus: settings.cpus,
+    accel: settings.accel,
+    kernelArgs: settings.kernelArgs,
+    qemuArgs: settings.qemuArgs,
+    shareHostRoot: settings.shareHostRoot,
+    ...extra,
+  };
 }
 
 export interface VmInfo {

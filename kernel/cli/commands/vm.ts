@@ -12,7 +12,7 @@ import { runDaemon } from '../../vm/daemon';
 import { vmPaths } from '../../vm/paths';
 import { coerceVmSettings, readWorkspaceVmSettings, type VmSettings } from '../../vm/settings';
 import { formatFrame } from '../../vm/symbolize';
-import { Vm } from '../../vm/vm';
+import { bootOptions, Vm } from '../../vm/vm';
 
 const workspaceOption: Options = { workspace: { type: 'string', short: 'w' } };
 const vmOptions: Options = {
@@ -252,17 +252,7 @@ export const runCommand: CliCommand = {
     const json = !!inv.values.json;
     const progress = cliProgress(inv.io, json);
     const ws = workspaceOf(inv);
-    const vm = await Vm.boot({
-      workspace: ws,
-      kernel: settings.kernel || undefined,
-      memoryMiB: settings.memoryMiB,
-      cpus: settings.cpus,
-      accel: settings.accel,
-      kernelArgs: settings.kernelArgs,
-      qemuArgs: settings.qemuArgs,
-      shareHostRoot: settings.shareHostRoot,
-      onProgress: (l, f) => progress.update(l, f),
-    }).finally(() => progress.done());
+    const vm = await Vm.boot(bootOptions(ws, settings, { onProgress: (l, f) => progress.update(l, f) })).finally(() => progress.done());
     const readyMs = Date.now() - t0;
     try {
       const r = await execStreaming(vm.agent, inv.rest, inv.io, { cwd: ws, timeoutMs: t, collect: json });
