@@ -1,6 +1,6 @@
 // Reusable pieces for real-VS-Code UI tests: start code-server (Node 24) on a workspace with Ring0's
 // .vsix installed, drive the workbench in Debian chromium with playwright-core, reach webview content.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
@@ -246,6 +246,31 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   const file = path.join(screenshotDir, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/** A package.json viewsWelcome entry. */
+export interface ViewWelcome { view: string; contents: string; when?: string }
+
+/**
+ * The text lines a view's welcome content shows under the given context keys (e.g.
+ * { 'ring0.vmState': 'stopped' }): entries whose `when` holds, markdown links reduced to their text.
+ * `when` may use `key == value`, `key != value` and `&&`; anything else throws, so tests get updated.
+ */
+export function expectedWelcome(viewId: string, context: Record<string, string>): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { viewsWelcome?: ViewWelcome[] } };
+  const entries = (pkg.contributes.viewsWelcome ?? []).filter((w) => w.view === viewId && whenHolds(w.when, context));
+  return entries.flatMap((w) => w.contents.split('\n'))
+    .map((l) => l.replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+}
+
+function whenHolds(when: string | undefined, context: Record<string, string>): boolean {
+  if (!when) return true;
+  return when.split('&&').every((clause) => {
+    const m = /^\s*([\w.]+)\s*(==|!=)\s*([\w.-]+)\s*$/.exec(clause);
+    if (!m) throw new Error(`expectedWelcome cannot evaluate when-clause "${clause.trim()}"`);
+    return (context[m[1]] === m[3]) === (m[2] === '==');
+  });
 }
 
 /** What to print when a UI test fails: code-server's log and the page console. */

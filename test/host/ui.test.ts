@@ -6,21 +6,17 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
-  editorTab, launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand,
+  editorTab, expectedWelcome, launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand,
   saveScreenshot, startCodeServer, testHostSkipReason, transcript, viewPane, webviewFrame,
   type CodeServer, type Workbench,
 } from './codeServer';
 import { makeTempDir, removeTempDir } from './proc';
 
-interface ViewWelcome { view: string; contents: string }
 const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
-  contributes: { views: Record<string, { id: string; name: string }[]>; viewsWelcome: ViewWelcome[] };
+  contributes: { views: Record<string, { id: string; name: string }[]> };
 };
-
-/** What a welcome line shows: markdown links become their text (buttons or inline links). */
-function welcomeTexts(contents: string): string[] {
-  return contents.split('\n').map((l) => l.replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replace(/\s+/g, ' ').trim()).filter(Boolean);
-}
+/** Context keys while no VM runs (the UI tests never start one). */
+const VM_STOPPED = { 'ring0.vmState': 'stopped' };
 
 describe('Ring0 in code-server (UI)', { skip: testHostSkipReason() }, () => {
   let tmp: string | undefined;
@@ -70,15 +66,15 @@ describe('Ring0 in code-server (UI)', { skip: testHostSkipReason() }, () => {
   it('shows each view\'s welcome content from package.json', () => step('welcome', async ({ page }) => {
     await openRing0Container(page);
     for (const v of pkg.contributes.views.ring0) {
-      const welcome = pkg.contributes.viewsWelcome.find((w) => w.view === v.id);
-      assert.ok(welcome, `package.json has no viewsWelcome for ${v.id}`);
+      const lines = expectedWelcome(v.id, VM_STOPPED);
+      assert.ok(lines.length, `package.json has no viewsWelcome for ${v.id} while the VM is stopped`);
       const pane = viewPane(page, v.name);
       const header = pane.locator('.pane-header');
       if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
       const content = pane.locator('.welcome-view-content');
       await content.waitFor();
       const text = ((await content.innerText()) ?? '').replace(/\s+/g, ' ');
-      for (const line of welcomeTexts(welcome.contents)) assert.ok(text.includes(line), `${v.name} view: expected "${line}" in "${text}"`);
+      for (const line of lines) assert.ok(text.includes(line), `${v.name} view: expected "${line}" in "${text}"`);
     }
     await saveScreenshot(page, 'ring0-welcome');
   }));
