@@ -15,6 +15,8 @@ export class Config {
   get kernelArgs(): string[] { return this.section.get<string[]>('vm.kernelArgs', []); }
   get qemuArgs(): string[] { return this.section.get<string[]>('vm.qemuArgs', []); }
   get shareHostRoot(): boolean { return this.section.get<boolean>('vm.shareHostRoot', true); }
+  get clangdEnabled(): boolean { return this.section.get<boolean>('clangd.enabled', true); }
+  get clangdPath(): string { return this.section.get<string>('clangd.path', ''); }
 
   /** Tells the user when a setting they changed needs a VM restart to apply. */
   watch(log: vscode.LogOutputChannel): vscode.Disposable {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { createContext } from './context';
 import { registerAll } from './register';
 import { ContextKeys } from './manifest';
+import { startClangd } from './clangd';
 
 export async function activate(extension: vscode.ExtensionContext): Promise<void> {
   try {
@@ -10,6 +11,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
     registerAll(ctx);
     await vscode.commands.executeCommand('setContext', ContextKeys.Activated, true);
     ctx.log.info('Ring0 activated');
+    // Not awaited: activation does not wait for clangd.
+    void startClangd(ctx);
   } catch (e) {
     void vscode.window.showErrorMessage(`Ring0 failed to start: ${e instanceof Error ? e.message : String(e)}`);
     throw e;

@@ -69,4 +69,6 @@ export const SETTINGS: readonly { key: string; needsVmRestart: boolean }[] = [
   { key: 'ring0.vm.kernelArgs', needsVmRestart: true },
   { key: 'ring0.vm.qemuArgs', needsVmRestart: true },
   { key: 'ring0.vm.shareHostRoot', needsVmRestart: true },
+  { key: 'ring0.clangd.enabled', needsVmRestart: false },
+  { key: 'ring0.clangd.path', needsVmRestart: false },
 ];

@@ -145,6 +145,10 @@ void dec_process(struct decoder *d)
 		}
 		if (d->len - pos < total)
 			break;
+		/* Requests already read stay buffered while the host is not taking replies: one read can
+		 * hold hundreds of small requests whose replies are megabytes each. */
+		if (out_reply_bytes() >= REPLY_LIMIT)
+			break;
 		handle_frame(h + R0_HDR, jlen, h + R0_HDR + jlen, blen);
 		pos += (size_t)total;
 	}

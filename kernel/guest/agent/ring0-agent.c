@@ -397,6 +397,9 @@ int main(int argc, char **argv)
 		sess_flush_batches();
 		if (connected && conn == connection_no && out_pending() && out_flush(out_fd) < 0)
 			connection_lost(strerror(errno));
+		/* Resume requests that dec_process left buffered once replies have drained. */
+		if (connected && dec.len && out_reply_bytes() < REPLY_LIMIT)
+			dec_process(&dec);
 		if (connected && !announced && frames_seen != frames_at_connect) {
 			announced = 1; /* a real host is talking: reconnect quickly next time */
 			backoff_ms = 100;

@@ -1,0 +1,44 @@
+// Starts clangd through vscode-languageclient for C sources, so hover and completion work on kernel
+// APIs in module and BPF sources (their compile_commands.json comes from `ring0 build`).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { Ring0Context } from './context';
+
+export function findClangd(setting: string, pathEnv = process.env.PATH ?? ''): string | undefined {
+  if (setting) return existsSync(setting) ? setting : undefined;
+  for (const dir of pathEnv.split(':').filter(Boolean)) {
+    const p = path.join(dir, 'clangd');
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+export async function startClangd(ctx: Ring0Context): Promise<LanguageClient | undefined> {
+  if (!ctx.config.clangdEnabled) return undefined;
+  const clangd = findClangd(ctx.config.clangdPath);
+  if (!clangd) {
+    ctx.log.info('clangd not found: install the Debian package clangd (or run `ring0 setup`) for hover and completion on kernel APIs');
+    return undefined;
+  }
+  const serverOptions: ServerOptions = {
+    command: clangd,
+    // Kernel headers are large: no background index of the whole tree, and no header insertion.
+    args: ['--background-index=false', '--header-insertion=never', '--log=error'],
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: 'c' }],
+    outputChannel: vscode.window.createOutputChannel('Ring0 clangd'),
+  };
+  const client = new LanguageClient('ring0.clangd', 'Ring0 clangd', serverOptions, clientOptions);
+  ctx.extension.subscriptions.push({ dispose: () => void client.stop() });
+  try {
+    await client.start();
+    ctx.log.info(`clangd started: ${clangd}`);
+    return client;
+  } catch (e) {
+    ctx.log.warn(`clangd failed to start: ${(e as Error).message}`);
+    return undefined;
+  }
+}
