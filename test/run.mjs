@@ -9,9 +9,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]?.split(',') : undefined;
 const tiers = [
-  { name: 'unit', dir: 'out/test/unit', concurrency: 2 },
-  { name: 'vm', dir: 'out/test/vm', concurrency: 1 },
-  { name: 'host', dir: 'out/test/host', concurrency: 1 },
+  // Per-test timeouts: a hung test fails with its name instead of stalling CI.
+  { name: 'unit', dir: 'out/test/unit', concurrency: 2, timeoutMs: 60_000 },
+  { name: 'vm', dir: 'out/test/vm', concurrency: 1, timeoutMs: 300_000 },
+  { name: 'host', dir: 'out/test/host', concurrency: 1, timeoutMs: 300_000 },
 ].filter((t) => !only || only.includes(t.name));
 
 function step(title, cmd, cmdArgs) {
@@ -37,7 +38,7 @@ function runTier(tier) {
   if (files.length === 0) return Promise.resolve({ pass: 0, fail: 0, skipped: 0 });
   console.log(`\n== ${tier.name} tests (${files.length} files)`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', `--test-concurrency=${tier.concurrency}`, '--test-reporter=spec', ...files], {
+    const child = spawn(process.execPath, ['--test', `--test-concurrency=${tier.concurrency}`, `--test-timeout=${tier.timeoutMs}`, '--test-reporter=spec', ...files], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, RING0_TEST_TIER: tier.name },

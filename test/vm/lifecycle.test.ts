@@ -7,7 +7,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { vmPaths } from '../../kernel/vm/paths';
 import { readState } from '../../kernel/vm/state';
-import { cli, disposeWorkspace, tempWorkspace, transcript } from './helpers';
+import { spawn } from 'node:child_process';
+import { CLI, cli, disposeWorkspace, tempWorkspace, transcript } from './helpers';
 
 async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -76,6 +77,22 @@ describe('workspace VM lifecycle', () => {
     const viaShare = readFileSync(path.join(ws, 'big.bin'));
     const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     assert.equal(hash(r.stdout), hash(viaShare));
+  });
+
+  it('attaches a terminal to the serial console shell and detaches on Ctrl-]', async () => {
+    const child = spawn(process.execPath, [CLI, 'vm', 'console', '--workspace', ws], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 20_000;
+    // Retype until the shell has echoed the marker's output: the first bytes may reach it mid-prompt.
+    while (!out.includes('console-ok-42') && Date.now() < deadline) {
+      child.stdin.write('echo console-ok-$((40+2))\n');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    child.stdin.write(Buffer.from([0x1d]));
+    assert.equal(await exited, 0);
+    assert.match(out, /console-ok-42/);
   });
 
   it('runs a second workspace VM beside the first without clashing', async () => {

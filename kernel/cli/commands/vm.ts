@@ -203,7 +203,8 @@ export const vmConsoleCommand: CliCommand = {
     return new Promise<number>((resolve) => {
       const finish = () => {
         if (stdin.isTTY) stdin.setRawMode(false);
-        stdin.pause();
+        // destroy, not pause: a paused stdin still holds the event loop open and the CLI would never exit.
+        stdin.destroy();
         sock.destroy();
         resolve(0);
       };
