@@ -1,5 +1,4 @@
-// Starts one virtiofsd per share per boot. The host root is shared through a read-only bind mount in a
-// private mount namespace (when root), so guest writes can never reach it even if the guest remounts.
+// Starts one virtiofsd per share per boot, as root or (for users) inside a user namespace.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
 
@@ -27,17 +26,36 @@ export function virtiofsdArgs(o: Pick<VirtiofsdOptions, 'socket' | 'source' | 'c
   return [`--socket-path=${o.socket}`, '-o', `source=${o.source}`, '-o', `cache=${o.cache}`, '-o', 'sandbox=chroot', '-o', 'log_level=warn'];
 }
 
+/**
+ * How virtiofsd is started. As root, the host root goes through a read-only bind mount in a private
+ * mount namespace. As a user, virtiofsd (which needs root) runs as root of a new user namespace, with
+ * a private /run for its pid file; guest writes then happen with the user's own uid. A read-only bind
+ * of / cannot be made there (its locked mount flags refuse the remount), so for users the host root is
+ * protected by the guest's read-only mount under a tmpfs overlay.
+ */
+export function virtiofsdCommand(o: VirtiofsdOptions, isRoot: boolean): { file: string; args: string[] } {
+  if (isRoot && o.readOnly) {
+    // A fixed script; every value reaches it as a positional parameter, never spliced into the text.
+    const script = 'mount --bind -o ro "$1" "$2" && shift 2 && exec "$@"';
+    return {
+      file: 'unshare',
+      args: ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'ring0-virtiofsd', o.source, o.readOnly.mountPoint,
+        o.binary, ...virtiofsdArgs({ ...o, source: o.readOnly.mountPoint })],
+    };
+  }
+  if (!isRoot) {
+    const script = 'mount -t tmpfs tmpfs /run && exec "$@"';
+    return { file: 'unshare', args: ['--user', '--map-root-user', '--mount', '--', 'sh', '-c', script, 'ring0-virtiofsd', o.binary, ...virtiofsdArgs(o)] };
+  }
+  return { file: o.binary, args: virtiofsdArgs(o) };
+}
+
 export function spawnVirtiofsd(o: VirtiofsdOptions): ChildProcess {
+  if (o.readOnly) mkdirSync(o.readOnly.mountPoint, { recursive: true });
+  const { file, args } = virtiofsdCommand(o, process.getuid?.() === 0);
   const logFd = openSync(o.log, 'a');
   try {
-    if (o.readOnly && process.getuid?.() === 0) {
-      mkdirSync(o.readOnly.mountPoint, { recursive: true });
-      // A fixed script; every value reaches it as a positional parameter, never spliced into the text.
-      const script = 'mount --bind -o ro "$1" "$2" && shift 2 && exec "$@"';
-      return spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'ring0-virtiofsd', o.source, o.readOnly.mountPoint,
-        o.binary, ...virtiofsdArgs({ ...o, source: o.readOnly.mountPoint })], { stdio: ['ignore', logFd, logFd] });
-    }
-    return spawn(o.binary, virtiofsdArgs(o), { stdio: ['ignore', logFd, logFd] });
+    return spawn(file, args, { stdio: ['ignore', logFd, logFd] });
   } finally {
     closeSync(logFd);
   }

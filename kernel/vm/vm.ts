@@ -199,7 +199,11 @@ export class Vm extends EventEmitter {
       probe: () => probeKvm(kernel, image.path, paths),
     });
 
-    const shareHostRoot = opts.shareHostRoot ?? true;
+    // Unprivileged, virtiofsd runs in a user namespace where executing host files from the shared root
+    // fails (EPERM); the workspace share works there. Until that is solved, users boot without it.
+    const isRoot = process.getuid?.() === 0;
+    const shareHostRoot = (opts.shareHostRoot ?? true) && isRoot;
+    if ((opts.shareHostRoot ?? true) && !isRoot) progress('Host tools are not shared into the guest when Ring0 runs without root (busybox only)', 0.22);
     const shares: (Share & { source: string; guestPath: string; readOnly: boolean })[] = [
       { tag: 'workspace', socket: paths.sockets.share('workspace'), source: paths.workspace, guestPath: paths.workspace, readOnly: false },
     ];

@@ -132,3 +132,19 @@ describe('kernel lookup', () => {
     assert.throws(() => resolveKernel(undefined, { boot: empty, modules: empty, debug: empty }), /Install the package linux-image-cloud-amd64/);
   });
 });
+
+describe('virtiofsd command', () => {
+  it('shares the host root through a read-only bind as root, and runs in a user namespace otherwise', async () => {
+    const { virtiofsdCommand } = await import('../../kernel/vm/virtiofsd');
+    const o = { binary: '/usr/lib/qemu/virtiofsd', source: '/', socket: '/r/vfs-hostroot.sock', log: '/dev/null', cache: 'always' as const, readOnly: { mountPoint: '/r/hostroot-ro' } };
+    const asRoot = virtiofsdCommand(o, true);
+    assert.equal(asRoot.file, 'unshare');
+    assert.ok(asRoot.args.includes('mount --bind -o ro "$1" "$2" && shift 2 && exec "$@"'));
+    assert.ok(asRoot.args.includes('source=/r/hostroot-ro'), 'virtiofsd serves the read-only bind, not / itself');
+    const asUser = virtiofsdCommand(o, false);
+    assert.deepEqual(asUser.args.slice(0, 4), ['--user', '--map-root-user', '--mount', '--']);
+    const plain = virtiofsdCommand({ ...o, readOnly: undefined, source: '/ws' }, true);
+    assert.equal(plain.file, '/usr/lib/qemu/virtiofsd');
+    assert.ok(plain.args.includes('source=/ws'));
+  });
+});
