@@ -1,0 +1,74 @@
+// Runs `ring0 build … --json` for a target, puts its diagnostics in the Problems panel and its log in
+// the "Ring0 Build" output channel. The CLI runs as its own process: a crashing compiler never takes
+// the extension host down.
+import { spawn } from 'node:child_process';
+import * as vscode from 'vscode';
+import type { Ring0Context } from '../context';
+import { parseBuildResult, type BuildResult } from './buildResult';
+import { buildArgs, type BuildTarget } from './buildTargets';
+
+const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  note: vscode.DiagnosticSeverity.Information,
+};
+
+export class BuildService implements vscode.Disposable {
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('ring0');
+  readonly channel = vscode.window.createOutputChannel('Ring0 Build');
+
+  constructor(private readonly ctx: Ring0Context) {}
+
+  /** Runs the CLI with node (ELECTRON_RUN_AS_NODE for desktop VS Code) and resolves with its output. */
+  runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [this.ctx.cliPath, ...args], {
+        cwd: this.ctx.workspaceRoot(),
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        this.channel.append(d);
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  async build(target: BuildTarget): Promise<BuildResult> {
+    this.channel.appendLine(`$ ring0 ${buildArgs(target, true).join(' ')}`);
+    const r = await this.runCli(buildArgs(target, true));
+    const result = parseBuildResult(r.stdout);
+    this.publish(target, result);
+    this.channel.appendLine(result.ok ? `built: ${result.artifacts.join(', ')}` : `build failed with ${result.diagnostics.filter((d) => d.severity === 'error').length} error(s)`);
+    return result;
+  }
+
+  /** Replaces the diagnostics of the target's files with this build's. */
+  publish(target: BuildTarget, result: BuildResult): void {
+    const prefix = target.kind === 'module' ? target.dir : target.file;
+    this.diagnostics.forEach((uri) => {
+      if (uri.fsPath.startsWith(prefix)) this.diagnostics.delete(uri);
+    });
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const d of result.diagnostics) {
+      const line = Math.max(0, d.line - 1);
+      const col = Math.max(0, d.column - 1);
+      const diag = new vscode.Diagnostic(new vscode.Range(line, col, line, col + 1), d.message, SEVERITY[d.severity]);
+      diag.source = 'ring0';
+      const list = byFile.get(d.file) ?? [];
+      list.push(diag);
+      byFile.set(d.file, list);
+    }
+    for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.file(file), list);
+  }
+
+  dispose(): void {
+    this.diagnostics.dispose();
+    this.channel.dispose();
+  }
+}
