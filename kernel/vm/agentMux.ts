@@ -18,6 +18,9 @@ interface Route {
 
 const MAX_ID = 0xffffffff;
 
+/** Answers `vm.*` requests (status, reset) in the process that owns the VM instead of the agent. */
+export type ControlHandler = (request: FrameJson) => Promise<FrameJson>;
+
 export class AgentMux {
   private readonly agentDecoder = new FrameDecoder();
   private readonly clients = new Set<Client>();
@@ -27,6 +30,9 @@ export class AgentMux {
   private nextId = 1;
   private lastReady: Frame | undefined;
   private closed = false;
+  private control: ControlHandler | undefined;
+  /** Clients waiting on a control request: a reset's `ready` would fail that very request in their client. */
+  private readonly inControl = new Set<Client>();
 
   constructor(private readonly agent: Duplex) {
     agent.on('data', (chunk: Buffer) => this.fromAgent(chunk));
@@ -57,6 +63,17 @@ export class AgentMux {
     clientEnd.on('close', () => muxEnd.destroy());
     this.attach(muxEnd);
     return clientEnd;
+  }
+
+  /** Requests whose op starts with `vm.` go to this handler from now on. */
+  setControl(handler: ControlHandler): void {
+    this.control = handler;
+  }
+
+  /** After a guest reset: drop a half-received frame and every route; the new agent knows none of them. */
+  resetAgentLink(): void {
+    this.agentDecoder.reset();
+    this.forgetRoutes();
   }
 
   get clientCount(): number {
@@ -114,6 +131,10 @@ export class AgentMux {
         this.send(client, { id: 0, ok: false, code: 'BAD_REQUEST', error: 'request without a numeric id' });
         continue;
       }
+      if (typeof json.op === 'string' && json.op.startsWith('vm.')) {
+        this.answerControl(client, localId, json);
+        continue;
+      }
       if (client.ids.has(localId)) {
         this.send(client, { id: localId, ok: false, code: 'DUPLICATE_ID', error: `request ${localId} is still in flight` });
         continue;
@@ -124,6 +145,20 @@ export class AgentMux {
       out.id = id;
       this.toAgent(out, payload);
     }
+  }
+
+  private answerControl(client: Client, localId: number, json: FrameJson): void {
+    if (!this.control) {
+      this.send(client, { id: localId, ok: false, code: 'UNKNOWN_OP', error: `${String(json.op)} is handled by the VM daemon only` });
+      return;
+    }
+    this.inControl.add(client);
+    this.control(json)
+      .then(
+        (result) => this.send(client, { ...result, id: localId, ok: true }),
+        (e: Error) => this.send(client, { id: localId, ok: false, code: 'VM_ERROR', error: e.message }),
+      )
+      .finally(() => this.inControl.delete(client));
   }
 
   private toAgent(json: FrameJson, payload: Buffer): void {
@@ -148,7 +183,7 @@ export class AgentMux {
           if (prev && (prev.instance !== json.instance || prev.connection !== json.connection)) this.forgetRoutes();
           this.lastReady = ev.frame;
         }
-        for (const c of this.clients) this.send(c, json, payload);
+        for (const c of this.clients) if (!(json.ev === 'ready' && this.inControl.has(c))) this.send(c, json, payload);
         continue;
       }
       const route = this.routes.get(id);

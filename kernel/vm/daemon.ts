@@ -60,6 +60,21 @@ export async function runDaemon(workspace: string, settings: VmSettings, opts: {
   });
   log(`running: pid ${info.pid}, ${info.accel} (${info.accelReason}), boot ${info.bootMs} ms`);
 
+  mux.setControl(async (request) => {
+    switch (request.op) {
+      case 'vm.status':
+        return { qemu: await vm.qemuStatus(), accel: info.accel, kernel: info.kernel.release };
+      case 'vm.reset': {
+        log('reset requested');
+        const ms = await vm.reset();
+        update({ startedAt: Date.now() - ms, bootMs: ms, state: 'running', panic: undefined });
+        return { bootMs: ms };
+      }
+      default:
+        throw new Error(`unknown control request ${String(request.op)}`);
+    }
+  });
+
   vm.on('panic', (p) => {
     log(`panic: ${p.summary}\n${p.frames.map(formatFrame).join('\n')}`);
     update({ state: 'panicked', panic: p });

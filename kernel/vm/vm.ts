@@ -151,9 +151,34 @@ export class Vm extends EventEmitter {
     clearTimeout(timer);
   }
 
-  /** Hard reset of the guest: the agent reconnects after the reboot. */
-  async reset(): Promise<void> {
+  /** QEMU's run state (QMP query-status), e.g. `running` or `paused`. */
+  async qemuStatus(): Promise<string> {
+    const r = await this.qmp.execute<{ status?: string }>('query-status');
+    return r.status ?? 'unknown';
+  }
+
+  /** Hard reset of the guest (QMP system_reset); resolves when the rebooted guest's agent answers. */
+  async reset(timeoutMs = 90_000): Promise<number> {
+    const t0 = Date.now();
+    const ready = new Promise<void>((resolve) => this.agent.once('ready', () => resolve()));
+    this.mux.resetAgentLink();
+    this.agent.resync();
+    // -no-reboot (so that a panic ends QEMU) also turns system_reset into a shutdown: reset for real
+    // this once, and restore the exit-on-reboot action once the guest is back.
+    await this.qmp.execute('set-action', { reboot: 'reset' });
     await this.qmp.execute('system_reset');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the guest agent did not come back within ${timeoutMs / 1000} s after the reset`)), timeoutMs);
+    });
+    try {
+      await Promise.race([ready, timeout]);
+      await this.agent.hello({ timeoutMs: 5000 });
+    } finally {
+      clearTimeout(timer);
+      await this.qmp.execute('set-action', { reboot: 'shutdown' }).catch(() => undefined);
+    }
+    return Date.now() - t0;
   }
 
   private cleanup(): void {
@@ -175,7 +200,6 @@ export class Vm extends EventEmitter {
 
   static async boot(opts: VmOptions): Promise<Vm> {
     const progress = opts.onProgress ?? (() => undefined);
-    const t0 = Date.now();
     const paths = vmPaths(opts.workspace);
     if (!existsSync(paths.workspace)) throw new Error(`workspace ${paths.workspace} does not exist`);
     const extra = opts.qemuArgs ?? [];
@@ -291,7 +315,6 @@ export class Vm extends EventEmitter {
       shares: shares.map(({ tag, source, guestPath, readOnly }) => ({ tag, source, guestPath, readOnly })),
       paths,
     };
-    void t0;
     return new Vm(info, link.agent, link.mux, qmp, qemu, helpers, serial);
   }
 }

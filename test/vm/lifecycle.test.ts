@@ -95,6 +95,18 @@ describe('workspace VM lifecycle', () => {
     assert.match(out, /console-ok-42/);
   });
 
+  it('hard-resets the guest through QMP and serves execs again', async () => {
+    const before = Number((await cli(['vm', 'exec', '--workspace', ws, '--', 'cut', '-d', ' ', '-f1', '/proc/uptime'])).stdout.toString());
+    await new Promise((r) => setTimeout(r, 1500));
+    const reset = await cli(['vm', 'reset', '--json', '--workspace', ws]);
+    assert.equal(reset.code, 0, `${reset.stderr}\n${transcript(ws)}`);
+    assert.ok(JSON.parse(reset.stdout.toString()).bootMs > 0);
+    const after = Number((await cli(['vm', 'exec', '--workspace', ws, '--', 'cut', '-d', ' ', '-f1', '/proc/uptime'])).stdout.toString());
+    assert.ok(after < before + 1.5, `uptime ${after} s after the reset, ${before} s before it`);
+    const again = await cli(['vm', 'exec', '--workspace', ws, '--', 'cat', 'marker.txt']);
+    assert.equal(again.stdout.toString(), 'workspace-one\n');
+  });
+
   it('runs a second workspace VM beside the first without clashing', async () => {
     const ws2 = tempWorkspace();
     try {

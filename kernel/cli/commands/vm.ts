@@ -182,6 +182,25 @@ export const vmExecCommand: CliCommand = {
   },
 };
 
+export const vmResetCommand: CliCommand = {
+  path: ['vm', 'reset'],
+  summary: 'Hard-reset the workspace VM (QMP system_reset) and wait for its agent.',
+  synopsis: '[--json]',
+  details: ['--json  {bootMs}', vmDetails[0]],
+  options: { ...workspaceOption, json: { type: 'boolean' } },
+  async run(inv) {
+    const agent = await connectAgent(workspaceOf(inv));
+    try {
+      const reply = await agent.call({ op: 'vm.reset' }, { timeoutMs: 120_000 });
+      const bootMs = typeof reply.json.bootMs === 'number' ? reply.json.bootMs : undefined;
+      inv.io.out(inv.values.json ? JSON.stringify({ bootMs }) + '\n' : `VM reset; the guest was back in ${bootMs} ms.\n`);
+      return 0;
+    } finally {
+      agent.close();
+    }
+  },
+};
+
 export const vmConsoleCommand: CliCommand = {
   path: ['vm', 'console'],
   summary: 'Attach this terminal to the VM\'s serial console (Ctrl-] detaches).',
@@ -274,4 +293,4 @@ export const runCommand: CliCommand = {
   },
 };
 
-export const VM_COMMANDS: CliCommand[] = [vmStartCommand, vmStopCommand, vmStatusCommand, vmExecCommand, vmConsoleCommand, vmDaemonCommand, runCommand];
+export const VM_COMMANDS: CliCommand[] = [vmStartCommand, vmStopCommand, vmStatusCommand, vmExecCommand, vmResetCommand, vmConsoleCommand, vmDaemonCommand, runCommand];
