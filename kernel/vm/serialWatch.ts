@@ -7,12 +7,17 @@ import { symbolize, type SymbolSources } from './symbolize';
 
 export type PanicReport = OopsReport;
 
+/** How much of the log is kept for parsing: an oops with its trace fits many times over. */
+const WINDOW = 256 * 1024;
+const OOPS_START = /BUG: |Oops: |general protection fault|Kernel panic - not syncing|kernel BUG at|Unable to handle kernel/;
+
 export class SerialWatcher extends EventEmitter {
   private offset = 0;
   private text = '';
   private timer: NodeJS.Timeout | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
   private reported = false;
+  private seen = false;
   private reporting: Promise<void> | undefined;
   panic: PanicReport | undefined;
   /** Extra module objects (from builds) to decode module frames with. */
@@ -41,7 +46,7 @@ export class SerialWatcher extends EventEmitter {
     await this.reporting;
   }
 
-  /** Everything read from the log so far. */
+  /** The last 256 KiB read from the log. */
   get log(): string {
     return this.text;
   }
@@ -60,12 +65,16 @@ export class SerialWatcher extends EventEmitter {
       const buf = Buffer.alloc(Math.min(size - this.offset, 4 * 1024 * 1024));
       const n = readSync(fd, buf, 0, buf.length, this.offset);
       this.offset += n;
-      this.text += buf.subarray(0, n).toString('utf8');
+      const chunk = buf.subarray(0, n).toString('utf8');
+      this.text += chunk;
+      if (this.text.length > WINDOW) this.text = this.text.slice(-WINDOW);
+      if (!this.seen && OOPS_START.test(this.text)) this.seen = true;
       this.emit('data', buf.subarray(0, n));
     } finally {
       closeSync(fd);
     }
-    if (!this.reported && parseOops(this.text)) {
+    // Parse only once an oops has started: a chatty guest must not cost a full parse per poll.
+    if (!this.reported && this.seen && parseOops(this.text)) {
       // Let the rest of the trace arrive before parsing it.
       if (this.settleTimer) clearTimeout(this.settleTimer);
       const ended = /---\[ end (trace|Kernel panic)/.test(this.text);
