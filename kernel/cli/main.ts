@@ -2,9 +2,10 @@
 import { helpText, parseInvocation, UsageError, type CliCommand, type CliIO } from './command';
 import { doctorCommand, setupCommand } from './commands/host';
 import { VM_COMMANDS } from './commands/vm';
+import { BUILD_COMMANDS } from './commands/build';
 import { RING0_VERSION } from '../version';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS];
+export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...BUILD_COMMANDS];
 
 export function usage(all: CliCommand[] = COMMANDS): string {
   const commands = all.filter((c) => !c.hidden);

@@ -1,0 +1,97 @@
+// compile_commands.json for a module directory from Kbuild's .X.o.cmd files, with the gcc-only flags
+// clangd rejects removed, so clangd understands the module's sources.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { isInside } from './diagnostics';
+
+export interface CompileCommand {
+  directory: string;
+  file: string;
+  arguments: string[];
+}
+
+/** gcc options clang (and so clangd) does not know or refuses. */
+const GCC_ONLY = [
+  /^-Wp,-MMD/, /^-mpreferred-stack-boundary=/, /^-mindirect-branch/, /^-mfunction-return=/, /^-fno-allow-store-data-races$/,
+  /^-fconserve-stack$/, /^-mrecord-mcount$/, /^-ftrivial-auto-var-init=/, /^-mharden-sls=/, /^-fno-stack-clash-protection$/,
+  /^-fmin-function-alignment=/, /^-fzero-call-used-regs=/, /^-fsanitize=/, /^-mabi=/, /^-fno-ipa-/, /^-fplugin/, /^-Wno-/,
+  /^-Wimplicit-fallthrough=/, /^-Wp,/, /^-fno-var-tracking-assignments$/, /^-fno-merge-all-constants$/,
+];
+
+/** Splits a /bin/sh command line (quotes and backslashes; no expansions, Kbuild writes none). */
+export function shellSplit(cmd: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let has = false;
+  for (let i = 0; i < cmd.length; i++) {
+    const c = cmd[i];
+    if (c === "'") {
+      const j = cmd.indexOf("'", i + 1);
+      cur += cmd.slice(i + 1, j < 0 ? cmd.length : j);
+      i = j < 0 ? cmd.length : j;
+      has = true;
+    } else if (c === '"') {
+      i++;
+      for (; i < cmd.length && cmd[i] !== '"'; i++) {
+        if (cmd[i] === '\\' && i + 1 < cmd.length && '"\\$`'.includes(cmd[i + 1])) i++;
+        cur += cmd[i];
+      }
+      has = true;
+    } else if (c === '\\' && i + 1 < cmd.length) {
+      cur += cmd[++i];
+      has = true;
+    } else if (/\s/.test(c)) {
+      if (has) out.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      cur += c;
+      has = true;
+    }
+  }
+  if (has) out.push(cur);
+  return out;
+}
+
+/** One entry from a .cmd file's text, or undefined when it is not a C compile of a file under userDir. */
+export function commandFromCmdFile(text: string, buildDir: string, userDir: string): CompileCommand | undefined {
+  const src = /^source_\S+ := (.+)$/m.exec(text)?.[1]?.trim();
+  const cmd = /^cmd_\S+ := (.+)$/m.exec(text)?.[1];
+  if (!src || !cmd || !src.endsWith('.c')) return undefined;
+  const file = path.resolve(buildDir, src);
+  if (!isInside(userDir, file)) return undefined;
+  // The compile is the first command; objtool and friends follow after ';'.
+  const argv = shellSplit(cmd.split(/\s;\s/)[0]);
+  if (!argv.includes('-c')) return undefined;
+  return { directory: buildDir, file, arguments: argv.filter((a) => !GCC_ONLY.some((re) => re.test(a))) };
+}
+
+/** Writes DIR/compile_commands.json from DIR's (and its subdirectories') .*.o.cmd files; returns its path. */
+export function writeCompileCommands(userDir: string, buildDir: string): { file: string; entries: number } {
+  const entries: CompileCommand[] = [];
+  const walk = (dir: string, depth: number) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const n of names.sort()) {
+      const p = path.join(dir, n);
+      if (/^\..+\.o\.cmd$/.test(n) && !n.endsWith('.mod.o.cmd')) {
+        try {
+          const e = commandFromCmdFile(readFileSync(p, 'utf8'), buildDir, userDir);
+          if (e) entries.push(e);
+        } catch {
+          // unreadable .cmd: skip
+        }
+      } else if (depth < 3 && !n.startsWith('.') && n !== 'node_modules') {
+        walk(p, depth + 1);
+      }
+    }
+  };
+  walk(userDir, 0);
+  const file = path.join(userDir, 'compile_commands.json');
+  writeFileSync(file, JSON.stringify(entries, null, 2) + '\n');
+  return { file, entries: entries.length };
+}

@@ -1,0 +1,107 @@
+// CLI: `ring0 build module|bpf` (diagnostics on the user's lines, --json for the extension) and
+// `ring0 new module|bpf` (starter sources that build as they are).
+import path from 'node:path';
+import { buildBpf } from '../../bpf/build';
+import { formatDiagnostic, type BuildResult } from '../../build/diagnostics';
+import { buildModule } from '../../build/module';
+import { newBpf, newModule } from '../../build/scaffold';
+import { connectAgent } from '../../vm/manager';
+import type { CliCommand, CliIO, Invocation } from '../command';
+import { ELF_COMMANDS } from './elf';
+import { LOAD_COMMANDS } from './load';
+import { workspaceOf } from './vm';
+
+/** Prints a build result (JSON contract or human text) and returns the exit code. */
+function report(io: CliIO, json: boolean, r: BuildResult, log?: string): number {
+  if (json) {
+    io.out(JSON.stringify({ ok: r.ok, artifacts: r.artifacts, diagnostics: r.diagnostics }, null, 2) + '\n');
+  } else {
+    for (const d of r.diagnostics) io.err(formatDiagnostic(d) + '\n');
+    if (r.ok) io.out(`built: ${r.artifacts.join(', ') || '(nothing)'}\n`);
+    else io.err(`build failed${r.diagnostics.length ? '' : `:\n${log ?? ''}`}\n`);
+  }
+  return r.ok ? 0 : 1;
+}
+
+/** In --json mode a setup problem is still the contract: one error diagnostic on the target. */
+async function guarded(inv: Invocation, target: string, body: () => Promise<number>): Promise<number> {
+  if (!inv.values.json) return body();
+  try {
+    return await body();
+  } catch (e) {
+    return report(inv.io, true, { ok: false, artifacts: [], diagnostics: [{ file: target, line: 1, column: 1, severity: 'error', message: (e as Error).message }] });
+  }
+}
+
+export const buildModuleCommand: CliCommand = {
+  path: ['build', 'module'],
+  summary: 'Build a kernel module directory with Kbuild against the VM kernel\'s headers.',
+  synopsis: '[DIR] [--json] [--kernel-tree DIR]',
+  details: [
+    'DIR                 the module directory holding a Makefile/Kbuild with obj-m (default: .)',
+    '--json              print {ok, artifacts, diagnostics: [{file, line, column, severity, message}]}',
+    '--kernel-tree DIR   build against this kernel tree instead of /lib/modules/RELEASE/build',
+    '--verbose           print make\'s whole output',
+    'Also writes DIR/compile_commands.json for clangd.',
+  ],
+  options: { json: { type: 'boolean' }, 'kernel-tree': { type: 'string' }, verbose: { type: 'boolean' } },
+  positionals: { min: 0, max: 1 },
+  async run(inv) {
+    const dir = path.resolve(inv.io.cwd, inv.positionals[0] ?? '.');
+    const tree = inv.values['kernel-tree'] as string | undefined;
+    return guarded(inv, dir, async () => {
+      const r = await buildModule({ dir, kernelTree: tree ? path.resolve(inv.io.cwd, tree) : undefined });
+      if (inv.values.verbose && !inv.values.json) inv.io.err(r.log);
+      return report(inv.io, !!inv.values.json, r, r.log);
+    });
+  },
+};
+
+export const buildBpfCommand: CliCommand = {
+  path: ['build', 'bpf'],
+  summary: 'Compile a BPF program (X.bpf.c → X.bpf.o) with clang against the VM kernel\'s vmlinux.h.',
+  synopsis: 'FILE.bpf.c [--json]',
+  details: [
+    '--json         print {ok, artifacts, diagnostics: [{file, line, column, severity, message}]}',
+    '-w, --workspace DIR  the workspace whose running VM supplies BTF when no debug vmlinux is installed',
+  ],
+  options: { json: { type: 'boolean' }, workspace: { type: 'string', short: 'w' } },
+  positionals: { min: 1, max: 1 },
+  async run(inv) {
+    const file = path.resolve(inv.io.cwd, inv.positionals[0]);
+    return guarded(inv, file, async () => {
+      const r = await buildBpf({ file, connect: () => connectAgent(workspaceOf(inv)) });
+      return report(inv.io, !!inv.values.json, r, r.log);
+    });
+  },
+};
+
+export const newModuleCommand: CliCommand = {
+  path: ['new', 'module'],
+  summary: 'Create DIR/NAME/{Makefile, NAME.c}: a hello-world module that builds as is.',
+  synopsis: 'NAME [--dir DIR]',
+  details: ['--dir DIR  where to create the NAME folder (default: .)'],
+  options: { dir: { type: 'string' } },
+  positionals: { min: 1, max: 1 },
+  async run(inv) {
+    const files = newModule(inv.positionals[0], path.resolve(inv.io.cwd, (inv.values.dir as string | undefined) ?? '.'));
+    inv.io.out(`created ${files.join(', ')}\nbuild it with: ring0 build module ${path.dirname(files[0])}\n`);
+    return 0;
+  },
+};
+
+export const newBpfCommand: CliCommand = {
+  path: ['new', 'bpf'],
+  summary: 'Create NAME.bpf.c: a CO-RE tracepoint program counting openat() calls into a hash map.',
+  synopsis: 'NAME [--dir DIR]',
+  details: ['--dir DIR  where to create NAME.bpf.c (default: .)'],
+  options: { dir: { type: 'string' } },
+  positionals: { min: 1, max: 1 },
+  async run(inv) {
+    const file = newBpf(inv.positionals[0], path.resolve(inv.io.cwd, (inv.values.dir as string | undefined) ?? '.'));
+    inv.io.out(`created ${file}\nbuild it with: ring0 build bpf ${file}\n`);
+    return 0;
+  },
+};
+
+export const BUILD_COMMANDS: CliCommand[] = [buildModuleCommand, buildBpfCommand, newModuleCommand, newBpfCommand, ...LOAD_COMMANDS, ...ELF_COMMANDS];

@@ -1,0 +1,192 @@
+// Hand-parsed BTF (.BTF) and BTF.ext line info (elfy only hands us the section bytes): enough to decode
+// BTF-defined maps in .maps and to map BPF instruction offsets to source lines.
+
+export interface BtfType {
+  id: number;
+  kind: number;
+  name: string;
+  vlen: number;
+  /** size for INT/STRUCT/UNION/ENUM/DATASEC/FLOAT, referenced type for PTR/TYPEDEF/CONST/VAR/FUNC... */
+  sizeOrType: number;
+  members: { name: string; type: number; offset: number }[];
+  array?: { type: number; nelems: number };
+}
+
+export const BTF_KIND = { INT: 1, PTR: 2, ARRAY: 3, STRUCT: 4, UNION: 5, ENUM: 6, FWD: 7, TYPEDEF: 8, VOLATILE: 9, CONST: 10, RESTRICT: 11, FUNC: 12, FUNC_PROTO: 13, VAR: 14, DATASEC: 15, FLOAT: 16, DECL_TAG: 17, TYPE_TAG: 18, ENUM64: 19 } as const;
+
+const MAGIC = 0xeb9f;
+
+export class Btf {
+  constructor(readonly types: BtfType[], readonly strings: Buffer) {}
+
+  static parse(buf: Buffer): Btf {
+    if (buf.length < 24 || buf.readUInt16LE(0) !== MAGIC) throw new Error('bad BTF magic');
+    const hdrLen = buf.readUInt32LE(4);
+    const typeOff = hdrLen + buf.readUInt32LE(8);
+    const typeLen = buf.readUInt32LE(12);
+    const strOff = hdrLen + buf.readUInt32LE(16);
+    const strLen = buf.readUInt32LE(20);
+    if (typeOff + typeLen > buf.length || strOff + strLen > buf.length) throw new Error('BTF sections run past the data');
+    const strings = buf.subarray(strOff, strOff + strLen);
+    const str = (o: number) => readStr(strings, o);
+    const types: BtfType[] = [{ id: 0, kind: 0, name: 'void', vlen: 0, sizeOrType: 0, members: [] }];
+    let p = typeOff;
+    const end = typeOff + typeLen;
+    while (p + 12 <= end) {
+      const info = buf.readUInt32LE(p + 4);
+      const t: BtfType = { id: types.length, kind: (info >>> 24) & 0x1f, name: str(buf.readUInt32LE(p)), vlen: info & 0xffff, sizeOrType: buf.readUInt32LE(p + 8), members: [] };
+      p += 12;
+      switch (t.kind) {
+        case BTF_KIND.INT: case BTF_KIND.VAR: case BTF_KIND.DECL_TAG:
+          p += 4;
+          break;
+        case BTF_KIND.ARRAY:
+          t.array = { type: buf.readUInt32LE(p), nelems: buf.readUInt32LE(p + 8) };
+          p += 12;
+          break;
+        case BTF_KIND.STRUCT: case BTF_KIND.UNION:
+          for (let i = 0; i < t.vlen; i++, p += 12) t.members.push({ name: str(buf.readUInt32LE(p)), type: buf.readUInt32LE(p + 4), offset: buf.readUInt32LE(p + 8) });
+          break;
+        case BTF_KIND.ENUM: case BTF_KIND.FUNC_PROTO:
+          p += 8 * t.vlen;
+          break;
+        case BTF_KIND.ENUM64:
+          p += 12 * t.vlen;
+          break;
+        case BTF_KIND.DATASEC:
+          for (let i = 0; i < t.vlen; i++, p += 12) t.members.push({ name: '', type: buf.readUInt32LE(p), offset: buf.readUInt32LE(p + 4) });
+          break;
+        default:
+          if (t.kind === 0 || t.kind > BTF_KIND.ENUM64) throw new Error(`unknown BTF kind ${t.kind}`);
+      }
+      types.push(t);
+    }
+    return new Btf(types, strings);
+  }
+
+  type(id: number): BtfType | undefined {
+    return this.types[id];
+  }
+
+  /** Follows typedef/const/volatile/restrict/type-tag to the underlying type. */
+  resolve(id: number): BtfType | undefined {
+    let t = this.types[id];
+    for (let i = 0; t && i < 32; i++) {
+      if (t.kind === BTF_KIND.TYPEDEF || t.kind === BTF_KIND.CONST || t.kind === BTF_KIND.VOLATILE || t.kind === BTF_KIND.RESTRICT || t.kind === BTF_KIND.TYPE_TAG) t = this.types[t.sizeOrType];
+      else return t;
+    }
+    return t;
+  }
+
+  sizeOf(id: number): number | undefined {
+    const t = this.resolve(id);
+    if (!t) return undefined;
+    switch (t.kind) {
+      case BTF_KIND.PTR: return 8;
+      case BTF_KIND.ARRAY: {
+        const el = t.array ? this.sizeOf(t.array.type) : undefined;
+        return el === undefined || !t.array ? undefined : el * t.array.nelems;
+      }
+      case BTF_KIND.INT: case BTF_KIND.STRUCT: case BTF_KIND.UNION: case BTF_KIND.ENUM: case BTF_KIND.ENUM64: case BTF_KIND.FLOAT: case BTF_KIND.DATASEC:
+        return t.sizeOrType;
+      default: return undefined;
+    }
+  }
+
+  datasec(name: string): BtfType | undefined {
+    return this.types.find((t) => t.kind === BTF_KIND.DATASEC && t.name === name);
+  }
+}
+
+function readStr(strings: Buffer, off: number): string {
+  if (off >= strings.length) return '';
+  const end = strings.indexOf(0, off);
+  return strings.toString('utf8', off, end < 0 ? strings.length : end);
+}
+
+export interface BtfMapDef {
+  name: string;
+  type?: number;
+  keySize?: number;
+  valueSize?: number;
+  maxEntries?: number;
+  flags?: number;
+}
+
+/**
+ * Decodes libbpf's BTF-defined maps: each variable of the .maps DATASEC is a struct whose members encode
+ * values as `int (*type)[N]` (__uint) and types as `T *key` (__type).
+ */
+export function btfMaps(btf: Btf): BtfMapDef[] {
+  const sec = btf.datasec('.maps');
+  if (!sec) return [];
+  const out: BtfMapDef[] = [];
+  for (const v of sec.members) {
+    const variable = btf.type(v.type);
+    if (!variable || variable.kind !== BTF_KIND.VAR) continue;
+    const def = btf.resolve(variable.sizeOrType);
+    const m: BtfMapDef = { name: variable.name };
+    for (const mem of def?.members ?? []) {
+      const ptr = btf.resolve(mem.type);
+      if (!ptr || ptr.kind !== BTF_KIND.PTR) continue;
+      const target = btf.resolve(ptr.sizeOrType);
+      const uint = target?.kind === BTF_KIND.ARRAY ? target.array?.nelems : undefined;
+      switch (mem.name) {
+        case 'type': m.type = uint; break;
+        case 'max_entries': m.maxEntries = uint; break;
+        case 'map_flags': m.flags = uint; break;
+        case 'key_size': m.keySize = uint; break;
+        case 'value_size': m.valueSize = uint; break;
+        case 'key': m.keySize = btf.sizeOf(ptr.sizeOrType); break;
+        case 'value': m.valueSize = btf.sizeOf(ptr.sizeOrType); break;
+      }
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+export interface LineInfo {
+  /** ELF section holding the instructions, e.g. tracepoint/syscalls/sys_enter_openat. */
+  section: string;
+  /** Byte offset of the instruction in its section. */
+  insnOff: number;
+  file: string;
+  line: number;
+  column: number;
+  /** The source line's text as clang recorded it. */
+  text: string;
+}
+
+/** .BTF.ext line_info records (strings live in .BTF's string table). */
+export function btfExtLineInfo(ext: Buffer, btf: Btf): LineInfo[] {
+  if (ext.length < 24 || ext.readUInt16LE(0) !== MAGIC) throw new Error('bad BTF.ext magic');
+  const hdrLen = ext.readUInt32LE(4);
+  const off = hdrLen + ext.readUInt32LE(16);
+  const len = ext.readUInt32LE(20);
+  const out: LineInfo[] = [];
+  if (len < 4 || off + len > ext.length) return out;
+  const recSize = ext.readUInt32LE(off);
+  if (recSize < 16) return out;
+  let p = off + 4;
+  const end = off + len;
+  while (p + 8 <= end) {
+    const section = readStr(btf.strings, ext.readUInt32LE(p));
+    const n = ext.readUInt32LE(p + 4);
+    p += 8;
+    for (let i = 0; i < n && p + recSize <= end; i++, p += recSize) {
+      const lineCol = ext.readUInt32LE(p + 12);
+      out.push({
+        section,
+        insnOff: ext.readUInt32LE(p),
+        file: readStr(btf.strings, ext.readUInt32LE(p + 4)),
+        text: readStr(btf.strings, ext.readUInt32LE(p + 8)),
+        line: lineCol >>> 10,
+        column: lineCol & 0x3ff,
+      });
+    }
+  }
+  return out;
+}
+
+export const MAP_TYPES = ['unspec', 'hash', 'array', 'prog_array', 'perf_event_array', 'percpu_hash', 'percpu_array', 'stack_trace', 'cgroup_array', 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'array_of_maps', 'hash_of_maps', 'devmap', 'sockmap', 'cpumap', 'xskmap', 'sockhash', 'cgroup_storage', 'reuseport_sockarray', 'percpu_cgroup_storage', 'queue', 'stack', 'sk_storage', 'devmap_hash', 'struct_ops', 'ringbuf', 'inode_storage', 'task_storage', 'bloom_filter', 'user_ringbuf'];
