@@ -69,22 +69,26 @@ describe('BPF loader in the VM', () => {
     assert.ok(afterCat > before, `count went from ${before} to ${afterCat}`);
   });
 
-  it('attaches kprobe, kretprobe, fentry, raw_tp, uprobe, xdp and tc programs', async () => {
+  it('attaches kprobe, kretprobe, fentry, fexit, raw_tp, uprobe, lsm, xdp and tc programs; loads a socket filter only', async () => {
     const r = await loadBpfObject(agent, { object: obj('attach_kinds'), name: 'kinds', loaderPath, iface: 'lo', uprobeTarget: LIBC });
     const kinds = Object.fromEntries(r.programs.map((p) => [p.name, `${p.attach?.kind} ${p.attach?.target} ${p.attached}`]));
     assert.deepEqual(kinds, {
       kp_openat2: 'kprobe do_sys_openat2 true',
       krp_openat2: 'kretprobe do_sys_openat2 true',
       fe_unlinkat: 'fentry do_unlinkat true',
+      fx_unlinkat: 'fexit do_unlinkat true',
+      lsm_open: 'lsm file_open true',
+      sock_only: 'undefined undefined false',
       rtp_exec: 'raw_tracepoint sched_process_exec true',
       up_getpid: `uprobe ${LIBC}:getpid true`,
       xdp_pass: 'xdp lo true',
       tc_pass: 'tc lo:ingress true',
     });
+    assert.match(r.programs.find((p) => p.name === 'sock_only')?.note ?? '', /no automatic attach for section 'socket'/);
     await sh('cat /etc/hostname >/dev/null; touch /tmp/x; rm /tmp/x');
     const hits = JSON.parse(await sh('bpftool map dump pinned /sys/fs/bpf/ring0/kinds/maps/hits -j')) as Array<{ formatted: { key: number; value: number } }>;
     const slot = (k: number) => hits.find((e) => e.formatted.key === k)?.formatted.value ?? 0;
-    assert.ok(slot(0) > 0 && slot(1) > 0 && slot(2) > 0 && slot(3) > 0, JSON.stringify(hits));
+    assert.ok(slot(0) > 0 && slot(1) > 0 && slot(2) > 0 && slot(3) > 0 && slot(7) > 0, JSON.stringify(hits));
   });
 
   it('returns the verifier log of a rejected program, pinning nothing', async () => {

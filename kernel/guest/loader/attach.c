@@ -156,13 +156,15 @@ void attach_program(struct bpf_program *prog, const struct attach_opts *o, struc
 
 	generic_kind(sec, r->kind, sizeof r->kind);
 	snprintf(r->target, sizeof r->target, "%s", after_slash(sec));
+	size_t logged = strlen(libbpf_log());
 	r->link = bpf_program__attach(prog);
 	if (r->link) {
 		r->has_attach = 1;
 		return;
 	}
 	int err = errno;
-	if (err == EOPNOTSUPP || err == ENOTSUP) {
+	/* EOPNOTSUPP without a libbpf message: no auto-attach for the section; with one, the kernel refused. */
+	if ((err == EOPNOTSUPP || err == ENOTSUP) && !strstr(libbpf_log() + logged, "failed to attach")) {
 		r->kind[0] = r->target[0] = '\0';
 		snprintf(r->note, sizeof r->note, "libbpf has no automatic attach for section '%s' (program type %s): loaded and pinned, not attached", sec,
 			 libbpf_bpf_prog_type_str(type) ? libbpf_bpf_prog_type_str(type) : "?");
@@ -172,6 +174,10 @@ void attach_program(struct bpf_program *prog, const struct attach_opts *o, struc
 	char what[700];
 	snprintf(what, sizeof what, "attaching %s '%s' failed", r->kind, r->target);
 	set_error(r, what, err);
+	if (prefixed(sec, "kprobe.multi") || prefixed(sec, "kretprobe.multi")) {
+		size_t l = strlen(r->error);
+		snprintf(r->error + l, sizeof r->error - l, " (kprobe.multi needs a kernel with CONFIG_FPROBE; use one kprobe per function)");
+	}
 	if (type == BPF_PROG_TYPE_LSM) {
 		size_t l = strlen(r->error);
 		snprintf(r->error + l, sizeof r->error - l, " (BPF LSM programs need 'bpf' in the kernel's active LSMs: boot with lsm=...,bpf)");
