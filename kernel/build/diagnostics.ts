@@ -103,6 +103,27 @@ export function dedupe(ds: Diagnostic[]): Diagnostic[] {
   });
 }
 
+/** gcc counts columns in display cells (a tab moves to the next multiple of 8); editors count characters. */
+export function displayToCharColumn(lineText: string, displayColumn: number, tabstop = 8): number {
+  let cell = 1;
+  for (let i = 0; i < lineText.length; i++) {
+    const next = lineText[i] === '\t' ? cell + tabstop - ((cell - 1) % tabstop) : cell + 1;
+    if (displayColumn < next) return i + 1;
+    cell = next;
+  }
+  return lineText.length + 1;
+}
+
+/** Rewrites gcc's display columns to character columns using the sources' text. */
+export function toCharColumns(ds: Diagnostic[], read: (file: string) => string | undefined): Diagnostic[] {
+  const cache = new Map<string, string[] | undefined>();
+  return ds.map((d) => {
+    if (!cache.has(d.file)) cache.set(d.file, read(d.file)?.split('\n'));
+    const line = cache.get(d.file)?.[d.line - 1];
+    return line === undefined || !line.includes('\t') ? d : { ...d, column: displayToCharColumn(line, d.column) };
+  });
+}
+
 /** A module directory's C sources, for pinning modpost messages to source lines. */
 export interface SourceIndex {
   /** Absolute .c/.h paths → their text. */

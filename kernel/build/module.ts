@@ -5,7 +5,7 @@ import path from 'node:path';
 import { findDefaultKernel } from '../vm/kernelImage';
 import { run } from '../util/run';
 import { writeCompileCommands } from './compileCommands';
-import { dedupe, parseCompilerOutput, parseKbuildOutput, type BuildResult, type SourceIndex } from './diagnostics';
+import { dedupe, parseCompilerOutput, parseKbuildOutput, toCharColumns, type BuildResult, type SourceIndex } from './diagnostics';
 
 export interface ModuleBuildOptions {
   dir: string;
@@ -60,6 +60,14 @@ function sourceIndex(dir: string): SourceIndex {
   return { files, makefile };
 }
 
+function readOrUndefined(f: string): string | undefined {
+  try {
+    return readFileSync(f, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The .ko files make produced, from modules.order (or any *.ko in the directory). */
 function moduleArtifacts(dir: string): string[] {
   try {
@@ -89,7 +97,8 @@ export async function buildModule(o: ModuleBuildOptions): Promise<ModuleBuildRes
   const log = r.stdout + r.stderr;
   const ctx = { userDir: dir, searchDirs: [buildDir], exists: existsSync };
   const src = sourceIndex(dir);
-  const diagnostics = dedupe([...parseCompilerOutput(r.stderr, ctx), ...parseKbuildOutput(log, src)]);
+  const read = (f: string) => src.files.get(f) ?? readOrUndefined(f);
+  const diagnostics = dedupe([...toCharColumns(parseCompilerOutput(r.stderr, ctx), read), ...parseKbuildOutput(log, src)]);
   const ok = r.code === 0 && !r.timedOut;
   if (!ok && !diagnostics.some((d) => d.severity === 'error')) {
     const last = log.trim().split('\n').filter((l) => l.trim()).slice(-3).join(' | ');

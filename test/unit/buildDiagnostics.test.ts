@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { commandFromCmdFile, shellSplit } from '../../kernel/build/compileCommands';
-import { parseCompilerOutput, parseKbuildOutput, type SourceIndex } from '../../kernel/build/diagnostics';
+import { displayToCharColumn, parseCompilerOutput, parseKbuildOutput, toCharColumns, type SourceIndex } from '../../kernel/build/diagnostics';
 import { explainInsmodFailure, loadWarnings } from '../../kernel/build/load';
 import { bpfObjectPath } from '../../kernel/bpf/build';
 
@@ -50,6 +50,14 @@ describe('gcc/Kbuild diagnostics', () => {
     const out = parseCompilerOutput(log('clang-bpf.txt'), { userDir: '/tmp/r0s/ws1', searchDirs: ['/tmp/r0s/ws1'], exists: () => false });
     assert.deepEqual(out.map((d) => [d.file, d.line, d.column, d.severity]), [['/tmp/r0s/ws1/broken.bpf.c', 9, 15, 'error'], ['/tmp/r0s/ws1/broken.bpf.c', 11, 10, 'error']]);
     assert.match(out[0].message, /no member named 'no_such_field'/);
+  });
+
+  it('turns gcc display columns (tabs to 8) into character columns', () => {
+    assert.equal(displayToCharColumn('\treturn undefined_var;', 16), 9);
+    assert.equal(displayToCharColumn('\treturn undefined_var;', 1), 1);
+    assert.equal(displayToCharColumn('a\tb', 9), 3);
+    assert.equal(displayToCharColumn('abc', 2), 2);
+    assert.deepEqual(toCharColumns([{ file: '/m/a.c', line: 2, column: 16, severity: 'error', message: 'x' }], () => 'int x;\n\treturn undefined_var;\n'), [{ file: '/m/a.c', line: 2, column: 9, severity: 'error', message: 'x' }]);
   });
 
   it('survives garbage', () => {
