@@ -1,4 +1,4 @@
-// ring0-bpf-loader in a real VM: tracepoint counting, every attach kind, verifier and license rejections, list and unload.
+// ring0-bpf-loader in a real VM: tracepoint counting, every attach kind, verifier, license and BTF rejections, list and unload.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
@@ -103,6 +103,12 @@ describe('BPF loader in the VM', () => {
     await assert.rejects(loadBpfObject(agent, { object: obj('no_license'), name: 'nolicense', loaderPath }), (e: unknown) => {
       assert.ok(e instanceof BpfLoadError);
       assert.match(e.failure.error, /GPL-restricted.*license is not GPL-compatible/);
+      return true;
+    });
+    await assert.rejects(loadBpfObject(agent, { object: obj('btf_missing'), name: 'btf', loaderPath }), (e: unknown) => {
+      assert.ok(e instanceof BpfLoadError);
+      assert.equal(e.failure.program, 'fentry_missing');
+      assert.match(e.failure.error, /failed to find kernel BTF type ID of 'no_such_function_in_6_1'.*no such function or type/);
       return true;
     });
     assert.equal(await sh('ls /sys/fs/bpf/ring0'), 'count\nkinds\n');

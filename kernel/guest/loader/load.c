@@ -105,6 +105,14 @@ static void last_warning(char *dst, size_t n)
 	snprintf(dst, n, "%.*s", (int)(end - start), log + start);
 }
 
+static void first_warning(char *dst, size_t n)
+{
+	const char *log = libbpf_log();
+	if (!strncmp(log, "libbpf: ", 8))
+		log += 8;
+	snprintf(dst, n, "%.*s", (int)strcspn(log, "\n"), log);
+}
+
 static void __attribute__((noreturn)) load_failed(int err, const char *objlog)
 {
 	char *name = libbpf_last_prog();
@@ -120,11 +128,12 @@ static void __attribute__((noreturn)) load_failed(int err, const char *objlog)
 
 	char why[1024], warn[1024], msg[3072];
 	reason_line(vlog, why, sizeof why);
-	last_warning(warn, sizeof warn);
+	/* Without a verifier log, libbpf's first warning is the cause; the later ones are "failed to load". */
+	first_warning(warn, sizeof warn);
 	if (bad && bad->log[0])
 		snprintf(msg, sizeof msg, "program '%s' was rejected by the verifier (%s): %s", prog, errstr(err), why);
 	else if (*warn)
-		snprintf(msg, sizeof msg, "loading failed (%s): %s", errstr(err), warn);
+		snprintf(msg, sizeof msg, "loading failed: %s", warn);
 	else
 		snprintf(msg, sizeof msg, "loading failed: %s", errstr(err));
 
@@ -132,7 +141,7 @@ static void __attribute__((noreturn)) load_failed(int err, const char *objlog)
 	if (strstr(vlog, "GPL-restricted") || strstr(vlog, "GPL-compatible") || strstr(vlog, "non-GPL"))
 		snprintf(msg + l, sizeof msg - l, " (the object's license is not GPL-compatible: it calls a GPL-only helper; add char LICENSE[] SEC(\"license\") = \"GPL\";)");
 	else if (strstr(libbpf_log(), "failed to find kernel BTF type ID") || strstr(libbpf_log(), "failed to find BTF"))
-		snprintf(msg + l, sizeof msg - l, " (the running kernel's BTF has no such type or function: was vmlinux.h generated for this kernel?)");
+		snprintf(msg + l, sizeof msg - l, " (the running kernel's BTF has no such function or type: check the name, and that vmlinux.h was generated for this kernel)");
 	else if (err == EPERM)
 		snprintf(msg + l, sizeof msg - l, " (loading BPF needs root or CAP_BPF+CAP_PERFMON)");
 	fail("load", prog, vlog, "%s", msg);
