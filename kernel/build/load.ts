@@ -115,7 +115,7 @@ export async function loadModule(agent: AgentClient, ko: string, opts: { params?
 }
 
 export function explainRmmod(name: string, stderr: string): string {
-  if (/in use|Resource temporarily unavailable|EBUSY/i.test(stderr)) return `${name} is in use (a process holds it open or another module depends on it).`;
+  if (/in use|busy|Resource temporarily unavailable|EBUSY/i.test(stderr)) return `${name} cannot be removed: it is in use (a process holds it open or another module depends on it), or it has no module_exit function (then it stays until the VM restarts).`;
   if (/not currently loaded|No such file|does not exist/i.test(stderr)) return `${name} is not loaded.`;
   return stderr.trim() || 'rmmod failed';
 }

@@ -2,9 +2,11 @@
 // reloaded, inspected and unloaded; a broken module's diagnostic line; a tracepoint BPF program whose
 // map counts a guest action; a verifier rejection placed on its source line. One VM for the file.
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { findDefaultKernel } from '../../kernel/vm/kernelImage';
 import { cli, disposeWorkspace, ROOT, tempWorkspace, transcript } from './helpers';
 
 const FIX = path.join(ROOT, 'test', 'fixtures', 'build');
@@ -86,6 +88,31 @@ describe('build, load and inspect in the VM', () => {
     const again = await cli(['unload', 'ring0_echo', '--json', ...w()]);
     assert.equal(again.code, 1);
     assert.equal(json(again).ok, false);
+  });
+
+  it('explains unknown symbols, a foreign version magic and a tainting license', async () => {
+    const dir = path.join(ws, 'faulty');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'Makefile'), 'obj-m += unk.o lic.o\n');
+    writeFileSync(path.join(dir, 'unk.c'), '#include <linux/module.h>\nextern int ring0_nowhere(void);\nstatic int __init u_init(void) { return ring0_nowhere(); }\nstatic void __exit u_exit(void) {}\nmodule_init(u_init);\nmodule_exit(u_exit);\nMODULE_LICENSE("GPL");\n');
+    writeFileSync(path.join(dir, 'lic.c'), '#include <linux/module.h>\nstatic int __init l_init(void) { return 0; }\nstatic void __exit l_exit(void) {}\nmodule_init(l_init);\nmodule_exit(l_exit);\nMODULE_LICENSE("Proprietary");\n');
+    // KBUILD_MODPOST_WARN: let modpost pass the unresolved symbol so the kernel gets to refuse it.
+    const mk = spawnSync('make', ['-C', findDefaultKernel()!.buildDir, `M=${dir}`, 'KBUILD_MODPOST_WARN=1', 'modules'], { encoding: 'utf8' });
+    assert.equal(mk.status, 0, mk.stderr);
+    const unk = json(await cli(['load', path.join(dir, 'unk.ko'), '--json', ...w()]));
+    assert.equal(unk.ok, false);
+    assert.match(unk.error, /ring0_nowhere.*Unknown symbol in module/);
+    const ko = readFileSync(path.join(dir, 'lic.ko'));
+    const bad = Buffer.from(ko.toString('latin1').replace('SMP preempt mod_unload', 'SMP preempt mod_unlo4d'), 'latin1');
+    writeFileSync(path.join(dir, 'magic.ko'), bad);
+    const magic = json(await cli(['load', path.join(dir, 'magic.ko'), '--json', ...w()]));
+    assert.equal(magic.ok, false);
+    assert.match(magic.error, /built for another kernel.*Invalid module format/);
+    const lic = await cli(['load', path.join(dir, 'lic.ko'), '--json', ...w()]);
+    const l = json(lic);
+    assert.equal(lic.code, 0, JSON.stringify(l));
+    assert.match(l.warnings.join(), /tainted.*MODULE_LICENSE/);
+    assert.equal((await cli(['unload', 'lic', ...w()])).code, 0);
   });
 
   it('puts a compile error of a broken module on its line', async () => {
