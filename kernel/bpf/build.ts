@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AgentClient } from '../agent/client';
+import { upsertCompileCommand } from '../build/compileCommands';
 import { parseCompilerOutput, type BuildResult } from '../build/diagnostics';
 import { run } from '../util/run';
 import { findDefaultKernel, type KernelImage } from '../vm/kernelImage';
@@ -44,8 +45,15 @@ export async function buildBpf(o: BpfBuildOptions): Promise<BpfBuildResult> {
   if (!kernel) throw new Error('no Debian cloud kernel is installed in /boot; run `ring0 setup`');
   const vmlinuxH = await ensureVmlinuxH({ kernel, connect: o.connect, cache: o.cache });
   const out = bpfObjectPath(file);
-  const r = await run('clang', clangArgs(file, vmlinuxH.dir, out, o.cflags), { timeoutMs: 120_000, env: { ...process.env, LC_ALL: 'C' } });
+  const args = clangArgs(file, vmlinuxH.dir, out, o.cflags);
+  const r = await run('clang', args, { timeoutMs: 120_000, env: { ...process.env, LC_ALL: 'C' } });
   if (r.spawnError) throw new Error(`cannot run clang: ${r.spawnError}; install clang`);
+  try {
+    // clangd then finds vmlinux.h and the BPF target for this source.
+    upsertCompileCommand(path.dirname(file), { directory: path.dirname(file), file, arguments: ['clang', ...args] });
+  } catch {
+    // a read-only folder: building still worked
+  }
   const diagnostics = parseCompilerOutput(r.stderr, { userDir: path.dirname(file), searchDirs: [path.dirname(file)], exists: existsSync });
   const ok = r.code === 0 && !r.timedOut;
   if (!ok && !diagnostics.some((d) => d.severity === 'error')) {

@@ -92,6 +92,25 @@ export function writeCompileCommands(userDir: string, buildDir: string): { file:
   };
   walk(userDir, 0);
   const file = path.join(userDir, 'compile_commands.json');
-  writeFileSync(file, JSON.stringify(entries, null, 2) + '\n');
+  // Keep the BPF sources' entries (written by `ring0 build bpf`) that live in the same folder.
+  const kept = readEntries(file).filter((e) => e.file.endsWith('.bpf.c'));
+  writeFileSync(file, JSON.stringify([...entries, ...kept], null, 2) + '\n');
   return { file, entries: entries.length };
+}
+
+function readEntries(file: string): CompileCommand[] {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return Array.isArray(v) ? v.filter((e): e is CompileCommand => typeof e === 'object' && e !== null && typeof (e as CompileCommand).file === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Adds or replaces one file's entry in DIR/compile_commands.json (for `ring0 build bpf`). */
+export function upsertCompileCommand(dir: string, entry: CompileCommand): string {
+  const file = path.join(dir, 'compile_commands.json');
+  const entries = readEntries(file).filter((e) => e.file !== entry.file);
+  writeFileSync(file, JSON.stringify([...entries, entry], null, 2) + '\n');
+  return file;
 }

@@ -1,10 +1,11 @@
 // Build diagnostics from recorded gcc (Kbuild), clang (BPF), modpost and make output; compile_commands
 // from a recorded .cmd file; the scaffolds' names.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { commandFromCmdFile, shellSplit } from '../../kernel/build/compileCommands';
+import { commandFromCmdFile, shellSplit, upsertCompileCommand, writeCompileCommands } from '../../kernel/build/compileCommands';
 import { displayToCharColumn, parseCompilerOutput, parseKbuildOutput, toCharColumns, type SourceIndex } from '../../kernel/build/diagnostics';
 import { explainInsmodFailure, loadWarnings } from '../../kernel/build/load';
 import { bpfObjectPath } from '../../kernel/bpf/build';
@@ -98,6 +99,23 @@ describe('compile_commands.json', () => {
     const cmd = `cmd_/m/a.o := gcc-12 -Wp,-MMD,/m/.a.o.d -nostdinc -I./include -mindirect-branch=thunk-extern -fconserve-stack -DKBUILD_MODNAME='"a"' -c -o /m/a.o /m/a.c   ; ./tools/objtool/objtool --module /m/a.o\n\nsource_/m/a.o := /m/a.c\n`;
     assert.deepEqual(commandFromCmdFile(cmd, '/kb', '/m'), { directory: '/kb', file: '/m/a.c', arguments: ['gcc-12', '-nostdinc', '-I./include', '-DKBUILD_MODNAME="a"', '-c', '-o', '/m/a.o', '/m/a.c'] });
     assert.equal(commandFromCmdFile(cmd, '/kb', '/elsewhere'), undefined);
+  });
+});
+
+describe('compile_commands.json files', () => {
+  it('merges module entries from .cmd files with BPF entries', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ring0-cc-'));
+    try {
+      writeFileSync(path.join(dir, '.a.o.cmd'), `cmd_${dir}/a.o := gcc -c -o ${dir}/a.o ${dir}/a.c\n\nsource_${dir}/a.o := ${dir}/a.c\n`);
+      writeFileSync(path.join(dir, '.a.mod.o.cmd'), `cmd_${dir}/a.mod.o := gcc -c -o ${dir}/a.mod.o ${dir}/a.mod.c\n\nsource_${dir}/a.mod.o := ${dir}/a.mod.c\n`);
+      upsertCompileCommand(dir, { directory: dir, file: `${dir}/p.bpf.c`, arguments: ['clang', '-target', 'bpf'] });
+      upsertCompileCommand(dir, { directory: dir, file: `${dir}/p.bpf.c`, arguments: ['clang', '-O2', '-target', 'bpf'] });
+      writeCompileCommands(dir, '/kb');
+      const cc = JSON.parse(readFileSync(path.join(dir, 'compile_commands.json'), 'utf8'));
+      assert.deepEqual(cc.map((e: { file: string; arguments: string[] }) => [e.file, e.arguments.length]), [[`${dir}/a.c`, 5], [`${dir}/p.bpf.c`, 4]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

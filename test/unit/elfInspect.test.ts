@@ -43,6 +43,20 @@ describe('elf inspect', () => {
     assert.deepEqual(info.maps, [{ name: 'hits', type: 'hash', maxEntries: 64, keySize: 4, valueSize: 8, source: 'btf' }]);
   });
 
+  it('reads the legacy maps section of an object without BTF', { skip: !hasClang && 'clang is not installed' }, () => {
+    const obj = path.join(dir, 'legacy.bpf.o');
+    const r = spawnSync('clang', ['-O2', '-target', 'bpf', '-c', path.join(FIX, 'bpf', 'legacy.bpf.c'), '-o', obj], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const info = inspectElf(obj) as BpfObjectInfo;
+    assert.equal(info.license, 'Dual BSD/GPL');
+    assert.equal(info.hasBtf, false);
+    assert.deepEqual(info.programs, [{ section: 'kprobe/sys_nanosleep', name: 'probe', insnCount: 2 }]);
+    assert.deepEqual(info.maps, [
+      { name: 'legacy_counts', type: 'hash', keySize: 4, valueSize: 8, maxEntries: 128, flags: 0, source: 'legacy' },
+      { name: 'legacy_arr', type: 'array', keySize: 4, valueSize: 16, maxEntries: 8, flags: 0, source: 'legacy' },
+    ]);
+  });
+
   it('reads modinfo, params and the real init/exit functions of a module', { skip: !hasHeaders && 'kernel headers are not installed' }, () => {
     const m = path.join(dir, 'echo');
     cpSync(path.join(FIX, 'echo'), m, { recursive: true });

@@ -6,9 +6,22 @@ import { isModuleLoaded, loadModule, unloadModule } from '../../build/load';
 import { loadBpf, unloadBpf } from '../../build/bpfLoad';
 import { formatDiagnostic } from '../../build/diagnostics';
 import { connectAgent } from '../../vm/manager';
-import type { CliCommand } from '../command';
+import type { AgentClient } from '../../agent/client';
+import type { CliCommand, Invocation } from '../command';
 import { UsageError } from '../command';
 import { workspaceOf } from './vm';
+
+/** The VM's agent; with --json a missing VM is reported as {ok: false, error} (plain text otherwise). */
+async function connectOrReport(inv: Invocation): Promise<AgentClient | undefined> {
+  try {
+    return await connectAgent(workspaceOf(inv));
+  } catch (e) {
+    if (!inv.values.json) throw e;
+    inv.io.out(JSON.stringify({ ok: false, error: (e as Error).message }, null, 2) + '\n');
+    inv.io.err(`ring0: ${(e as Error).message}\n`);
+    return undefined;
+  }
+}
 
 export const loadCommand: CliCommand = {
   path: ['load'],
@@ -28,7 +41,8 @@ export const loadCommand: CliCommand = {
     if (!existsSync(file)) throw new Error(`${file} does not exist; build it first`);
     const isKo = file.endsWith('.ko');
     if (!isKo && !file.endsWith('.o')) throw new UsageError(`${file} is neither a kernel module (.ko) nor a BPF object (.bpf.o)`);
-    const agent = await connectAgent(workspaceOf(inv));
+    const agent = await connectOrReport(inv);
+    if (!agent) return 1;
     try {
       if (isKo) {
         const r = await loadModule(agent, file);
@@ -64,7 +78,8 @@ export const unloadCommand: CliCommand = {
   positionals: { min: 1, max: 1 },
   async run(inv) {
     const name = inv.positionals[0];
-    const agent = await connectAgent(workspaceOf(inv));
+    const agent = await connectOrReport(inv);
+    if (!agent) return 1;
     try {
       const r = (await isModuleLoaded(agent, name)) ? await unloadModule(agent, name) : await unloadBpf(agent, name);
       if (inv.values.json) inv.io.out(JSON.stringify(r, null, 2) + '\n');
