@@ -5,21 +5,21 @@ import path from 'node:path';
 import { isModuleLoaded, loadModule, unloadModule } from '../../build/load';
 import { loadBpf, unloadBpf } from '../../build/bpfLoad';
 import { formatDiagnostic } from '../../build/diagnostics';
+import { inspectElf } from '../../elf/inspect';
 import { connectAgent } from '../../vm/manager';
-import type { AgentClient } from '../../agent/client';
 import type { CliCommand, Invocation } from '../command';
 import { UsageError } from '../command';
 import { workspaceOf } from './vm';
 
-/** The VM's agent; with --json a missing VM is reported as {ok: false, error} (plain text otherwise). */
-async function connectOrReport(inv: Invocation): Promise<AgentClient | undefined> {
+/** With --json, a failure before any result (no VM, not a module) is still JSON: {ok: false, error}. */
+async function reportingErrors(inv: Invocation, body: () => Promise<number>): Promise<number> {
   try {
-    return await connectAgent(workspaceOf(inv));
+    return await body();
   } catch (e) {
-    if (!inv.values.json) throw e;
+    if (!inv.values.json || e instanceof UsageError) throw e;
     inv.io.out(JSON.stringify({ ok: false, error: (e as Error).message }, null, 2) + '\n');
     inv.io.err(`ring0: ${(e as Error).message}\n`);
-    return undefined;
+    return 1;
   }
 }
 
@@ -36,13 +36,14 @@ export const loadCommand: CliCommand = {
   ],
   options: { json: { type: 'boolean' }, iface: { type: 'string' }, 'uprobe-target': { type: 'string' }, workspace: { type: 'string', short: 'w' } },
   positionals: { min: 1, max: 1 },
-  async run(inv) {
+  run: (inv) => reportingErrors(inv, async () => {
     const file = path.resolve(inv.io.cwd, inv.positionals[0]);
     if (!existsSync(file)) throw new Error(`${file} does not exist; build it first`);
     const isKo = file.endsWith('.ko');
     if (!isKo && !file.endsWith('.o')) throw new UsageError(`${file} is neither a kernel module (.ko) nor a BPF object (.bpf.o)`);
-    const agent = await connectOrReport(inv);
-    if (!agent) return 1;
+    const kind = inspectElf(file).kind;
+    if (kind !== (isKo ? 'module' : 'bpf')) throw new Error(`${file} is not a ${isKo ? 'kernel module' : 'BPF object (built with clang -target bpf)'}${kind === 'module' ? ' but a kernel module' : kind === 'bpf' ? ' but a BPF object' : ''}`);
+    const agent = await connectAgent(workspaceOf(inv));
     try {
       if (isKo) {
         const r = await loadModule(agent, file);
@@ -66,7 +67,7 @@ export const loadCommand: CliCommand = {
     } finally {
       agent.close();
     }
-  },
+  }),
 };
 
 export const unloadCommand: CliCommand = {
@@ -76,10 +77,9 @@ export const unloadCommand: CliCommand = {
   details: ['--json  {ok, kind, name, error?}', '-w, --workspace DIR the workspace whose VM to use (default: .)'],
   options: { json: { type: 'boolean' }, workspace: { type: 'string', short: 'w' } },
   positionals: { min: 1, max: 1 },
-  async run(inv) {
+  run: (inv) => reportingErrors(inv, async () => {
     const name = inv.positionals[0];
-    const agent = await connectOrReport(inv);
-    if (!agent) return 1;
+    const agent = await connectAgent(workspaceOf(inv));
     try {
       const r = (await isModuleLoaded(agent, name)) ? await unloadModule(agent, name) : await unloadBpf(agent, name);
       if (inv.values.json) inv.io.out(JSON.stringify(r, null, 2) + '\n');
@@ -89,7 +89,7 @@ export const unloadCommand: CliCommand = {
     } finally {
       agent.close();
     }
-  },
+  }),
 };
 
 export const LOAD_COMMANDS: CliCommand[] = [loadCommand, unloadCommand];
