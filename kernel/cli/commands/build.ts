@@ -5,6 +5,7 @@ import { buildBpf } from '../../bpf/build';
 import { formatDiagnostic, type BuildResult } from '../../build/diagnostics';
 import { buildModule } from '../../build/module';
 import { newBpf, newModule } from '../../build/scaffold';
+import { vmKernelFor } from '../../build/vmKernel';
 import { connectAgent } from '../../vm/manager';
 import type { CliCommand, CliIO, Invocation } from '../command';
 import { ELF_COMMANDS } from './elf';
@@ -21,6 +22,10 @@ function report(io: CliIO, json: boolean, r: BuildResult, log?: string): number 
     else io.err(`build failed${r.diagnostics.length ? '' : `:\n${log ?? ''}`}\n`);
   }
   return r.ok ? 0 : 1;
+}
+
+function warn(inv: Invocation): (m: string) => void {
+  return (m) => inv.io.err(`warning: ${m}\n`);
 }
 
 /** In --json mode a setup problem is still the contract: one error diagnostic on the target. */
@@ -40,17 +45,19 @@ export const buildModuleCommand: CliCommand = {
   details: [
     'DIR                 the module directory holding a Makefile/Kbuild with obj-m (default: .)',
     '--json              print {ok, artifacts, diagnostics: [{file, line, column, severity, message}]}',
-    '--kernel-tree DIR   build against this kernel tree instead of /lib/modules/RELEASE/build',
+    '--kernel-tree DIR   build against this kernel tree instead of the VM kernel\'s (/lib/modules/RELEASE/build)',
+    '-w, --workspace DIR the workspace whose VM kernel (ring0.vm.kernel) to build for (default: .)',
     '--verbose           print make\'s whole output',
     'Also writes DIR/compile_commands.json for clangd.',
   ],
-  options: { json: { type: 'boolean' }, 'kernel-tree': { type: 'string' }, verbose: { type: 'boolean' } },
+  options: { json: { type: 'boolean' }, 'kernel-tree': { type: 'string' }, verbose: { type: 'boolean' }, workspace: { type: 'string', short: 'w' } },
   positionals: { min: 0, max: 1 },
   async run(inv) {
     const dir = path.resolve(inv.io.cwd, inv.positionals[0] ?? '.');
     const tree = inv.values['kernel-tree'] as string | undefined;
     return guarded(inv, dir, async () => {
-      const r = await buildModule({ dir, kernelTree: tree ? path.resolve(inv.io.cwd, tree) : undefined });
+      const kernelTree = tree ? path.resolve(inv.io.cwd, tree) : vmKernelFor(workspaceOf(inv), warn(inv)).buildDir;
+      const r = await buildModule({ dir, kernelTree });
       if (inv.values.verbose && !inv.values.json) inv.io.err(r.log);
       return report(inv.io, !!inv.values.json, r, r.log);
     });
@@ -63,14 +70,14 @@ export const buildBpfCommand: CliCommand = {
   synopsis: 'FILE.bpf.c [--json]',
   details: [
     '--json         print {ok, artifacts, diagnostics: [{file, line, column, severity, message}]}',
-    '-w, --workspace DIR  the workspace whose running VM supplies BTF when no debug vmlinux is installed',
+    '-w, --workspace DIR  the workspace whose VM kernel to build for; its running VM supplies BTF when no debug vmlinux is installed',
   ],
   options: { json: { type: 'boolean' }, workspace: { type: 'string', short: 'w' } },
   positionals: { min: 1, max: 1 },
   async run(inv) {
     const file = path.resolve(inv.io.cwd, inv.positionals[0]);
     return guarded(inv, file, async () => {
-      const r = await buildBpf({ file, connect: () => connectAgent(workspaceOf(inv)) });
+      const r = await buildBpf({ file, kernel: vmKernelFor(workspaceOf(inv), warn(inv)), connect: () => connectAgent(workspaceOf(inv)) });
       return report(inv.io, !!inv.values.json, r, r.log);
     });
   },

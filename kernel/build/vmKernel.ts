@@ -1,0 +1,12 @@
+// The kernel a workspace's VM boots (ring0.vm.kernel, else Debian's cloud kernel): builds target its
+// headers and BTF.
+import { readWorkspaceVmSettings } from '../vm/settings';
+import { customKernel, findDefaultKernel, type KernelImage } from '../vm/kernelImage';
+
+export function vmKernelFor(workspace: string, warn: (m: string) => void = () => undefined): KernelImage {
+  const setting = readWorkspaceVmSettings(workspace, warn).kernel;
+  if (setting) return customKernel(setting);
+  const k = findDefaultKernel();
+  if (!k) throw new Error("no kernel to build against: Debian's cloud kernel is not installed (run `ring0 setup`), or set ring0.vm.kernel / pass --kernel-tree DIR");
+  return k;
+}
