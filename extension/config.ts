@@ -17,6 +17,7 @@ export class Config {
   get shareHostRoot(): boolean { return this.section.get<boolean>('vm.shareHostRoot', true); }
   get clangdEnabled(): boolean { return this.section.get<boolean>('clangd.enabled', true); }
   get clangdPath(): string { return this.section.get<string>('clangd.path', ''); }
+  get buildWatch(): boolean { return this.section.get<boolean>('build.watch', false); }
 
   /** Tells the user when a setting they changed needs a VM restart to apply. */
   watch(log: vscode.LogOutputChannel): vscode.Disposable {

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Config } from './config';
 import { VmController } from './vmController';
+import { BuildService } from './build/buildService';
 
 export interface Ring0Context {
   readonly extension: vscode.ExtensionContext;
@@ -13,6 +14,8 @@ export interface Ring0Context {
   readonly cliPath: string;
   /** The workspace VM. */
   readonly vm: VmController;
+  /** Builds and loads, their diagnostics and output channel. */
+  readonly builds: BuildService;
 }
 
 export function createContext(extension: vscode.ExtensionContext): Ring0Context {
@@ -28,6 +31,7 @@ export function createContext(extension: vscode.ExtensionContext): Ring0Context 
     cliPath: vscode.Uri.joinPath(extension.extensionUri, 'dist', 'cli.js').fsPath,
   };
   const vm = new VmController(base);
-  extension.subscriptions.push(vm);
-  return Object.assign(base, { vm });
+  const builds = new BuildService(base);
+  extension.subscriptions.push(vm, builds);
+  return Object.assign(base, { vm, builds });
 }

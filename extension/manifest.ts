@@ -11,6 +11,9 @@ export const enum Commands {
   VmOpenConsole = 'ring0.vm.openConsole',
   VmRefresh = 'ring0.vm.refresh',
   VmOpenPanicLocation = 'ring0.vm.openPanicLocation',
+  Build = 'ring0.build',
+  BuildAndLoad = 'ring0.buildAndLoad',
+  ElfRefresh = 'ring0.elf.refresh',
 }
 
 export interface CommandDecl {
@@ -31,6 +34,9 @@ export const COMMANDS: readonly CommandDecl[] = [
   { id: Commands.VmOpenConsole, title: 'Open VM Console', icon: '$(terminal)' },
   { id: Commands.VmRefresh, title: 'Refresh VM View', icon: '$(refresh)' },
   { id: Commands.VmOpenPanicLocation, title: 'Open Panic Location', hiddenFromPalette: true },
+  { id: Commands.Build, title: 'Build Module or BPF Program', icon: '$(tools)' },
+  { id: Commands.BuildAndLoad, title: 'Build and Load into VM', icon: '$(run)' },
+  { id: Commands.ElfRefresh, title: 'Refresh ELF View', icon: '$(refresh)' },
 ];
 
 export const COMMAND_CATEGORY = 'Ring0';
@@ -42,6 +48,7 @@ export const enum Views {
   Bpf = 'ring0.bpf',
   Tracepoints = 'ring0.tracepoints',
   Labs = 'ring0.labs',
+  Elf = 'ring0.elf',
 }
 
 export const VIEWS: readonly { id: Views; name: string }[] = [
@@ -49,6 +56,7 @@ export const VIEWS: readonly { id: Views; name: string }[] = [
   { id: Views.Bpf, name: 'BPF' },
   { id: Views.Tracepoints, name: 'Tracepoints' },
   { id: Views.Labs, name: 'Labs' },
+  { id: Views.Elf, name: 'ELF' },
 ];
 
 /** Context keys Ring0 sets with `setContext`; package.json's `when` clauses may use only these. */
@@ -71,4 +79,5 @@ export const SETTINGS: readonly { key: string; needsVmRestart: boolean }[] = [
   { key: 'ring0.vm.shareHostRoot', needsVmRestart: true },
   { key: 'ring0.clangd.enabled', needsVmRestart: false },
   { key: 'ring0.clangd.path', needsVmRestart: false },
+  { key: 'ring0.build.watch', needsVmRestart: false },
 ];

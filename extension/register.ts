@@ -13,6 +13,12 @@ import { vmOpenConsole } from './commands/vmOpenConsole';
 import { vmRefresh } from './commands/vmRefresh';
 import { vmOpenPanicLocation } from './commands/vmOpenPanicLocation';
 import { registerStatusBar } from './statusBar';
+import { build } from './commands/build';
+import { buildAndLoad } from './commands/buildAndLoad';
+import { elfRefresh } from './commands/elfRefresh';
+import { Ring0TaskProvider, TASK_TYPE } from './build/taskProvider';
+import { registerBuildWatch } from './build/watch';
+import { elfRoots } from '../views/trees/elfTree';
 import { SimpleTreeProvider } from '../views/trees/node';
 import { vmTreeRoots } from '../views/trees/vmTree';
 
@@ -31,6 +37,14 @@ export function registerAll(ctx: Ring0Context): void {
   const vmTree = new SimpleTreeProvider(() => vmTreeRoots(ctx.vm.snapshot));
   ctx.extension.subscriptions.push(vmTree, vscode.window.registerTreeDataProvider(Views.Vm, vmTree), ctx.vm.onDidChange(() => vmTree.refresh()));
   registerStatusBar(ctx);
+
+  registerCommand(ctx, Commands.Build, build);
+  registerCommand(ctx, Commands.BuildAndLoad, buildAndLoad);
+  registerCommand(ctx, Commands.ElfRefresh, elfRefresh);
+  ctx.extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, new Ring0TaskProvider(ctx)));
+  registerBuildWatch(ctx);
+  const elfTree = new SimpleTreeProvider(() => elfRoots(ctx.workspaceRoot()));
+  ctx.extension.subscriptions.push(elfTree, vscode.window.registerTreeDataProvider(Views.Elf, elfTree), ctx.builds.onDidChangeOutputs(() => elfTree.refresh()));
 
   // Views not yet backed by a feature show their welcome content (an empty tree).
   for (const view of [Views.Bpf, Views.Tracepoints, Views.Labs]) {

@@ -13,11 +13,24 @@ const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
   note: vscode.DiagnosticSeverity.Information,
 };
 
+export interface LoadOutcome {
+  ok: boolean;
+  /** One line for a notification. */
+  summary: string;
+}
+
 export class BuildService implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('ring0');
   readonly channel = vscode.window.createOutputChannel('Ring0 Build');
+  private readonly outputsChanged = new vscode.EventEmitter<void>();
+  /** Fires after a build or load, and on refresh: the ELF view re-reads the outputs. */
+  readonly onDidChangeOutputs = this.outputsChanged.event;
 
-  constructor(private readonly ctx: Ring0Context) {}
+  constructor(private readonly ctx: Pick<Ring0Context, 'cliPath' | 'workspaceRoot'>) {}
+
+  refreshOutputs(): void {
+    this.outputsChanged.fire();
+  }
 
   /** Runs the CLI with node (ELECTRON_RUN_AS_NODE for desktop VS Code) and resolves with its output. */
   runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -45,7 +58,34 @@ export class BuildService implements vscode.Disposable {
     const result = parseBuildResult(r.stdout);
     this.publish(target, result);
     this.channel.appendLine(result.ok ? `built: ${result.artifacts.join(', ')}` : `build failed with ${result.diagnostics.filter((d) => d.severity === 'error').length} error(s)`);
+    this.outputsChanged.fire();
     return result;
+  }
+
+  /** Loads a build output into the workspace VM (`ring0 load --json`); verifier rejections become diagnostics. */
+  async load(target: BuildTarget, artifact: string): Promise<LoadOutcome> {
+    const args = ['load', artifact, '--json', ...(this.ctx.workspaceRoot() ? ['--workspace', this.ctx.workspaceRoot() as string] : [])];
+    this.channel.appendLine(`$ ring0 ${args.join(' ')}`);
+    const r = await this.runCli(args);
+    let raw: Record<string, unknown>;
+    try {
+      raw = JSON.parse(r.stdout) as Record<string, unknown>;
+    } catch {
+      return { ok: false, summary: `ring0 load printed no JSON: ${(r.stderr || r.stdout).trim().slice(0, 300)}` };
+    }
+    const name = typeof raw.name === 'string' ? raw.name : artifact;
+    const error = typeof raw.error === 'string' ? raw.error : undefined;
+    if (Array.isArray(raw.diagnostics)) {
+      this.publish(target, parseBuildResult(JSON.stringify({ ok: raw.ok === true, artifacts: [], diagnostics: raw.diagnostics })));
+    }
+    this.outputsChanged.fire();
+    if (raw.ok !== true) {
+      this.channel.appendLine(`load failed: ${error ?? 'unknown error'}`);
+      return { ok: false, summary: `loading ${name} failed: ${error ?? 'see the Ring0 Build output'}` };
+    }
+    const what = raw.kind === 'module' ? `${raw.reloaded === true ? 'reloaded' : 'loaded'} module ${name}` : `loaded ${name}: ${Array.isArray(raw.programs) ? raw.programs.length : 0} program(s), ${Array.isArray(raw.maps) ? raw.maps.length : 0} map(s)`;
+    this.channel.appendLine(what);
+    return { ok: true, summary: what };
   }
 
   /** Replaces the diagnostics of the target's files with this build's. */
@@ -68,6 +108,7 @@ export class BuildService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.outputsChanged.dispose();
     this.diagnostics.dispose();
     this.channel.dispose();
   }
