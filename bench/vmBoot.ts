@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeCpio } from '../kernel/vm/cpio';
 import { findDefaultKernel } from '../kernel/vm/kernelImage';
+import { median } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const pairs = Number(process.env.RING0_BENCH_PAIRS ?? 5);
@@ -24,10 +25,6 @@ function timed(cmd: string, args: string[], opts: { cwd?: string } = {}): Promis
   });
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 async function main(): Promise<void> {
   const kernel = findDefaultKernel();

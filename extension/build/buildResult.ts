@@ -1,20 +1,8 @@
 // The JSON contract of `ring0 build module|bpf --json`, validated where it is read (the extension runs
 // the CLI as a separate process and never trusts its output blindly).
-export type Severity = 'error' | 'warning' | 'note';
+import type { BuildResult, Diagnostic as BuildDiagnostic } from '../../kernel/build/diagnostics';
 
-export interface BuildDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  severity: Severity;
-  message: string;
-}
-
-export interface BuildResult {
-  ok: boolean;
-  artifacts: string[];
-  diagnostics: BuildDiagnostic[];
-}
+export type { BuildResult, BuildDiagnostic };
 
 function isDiagnostic(d: unknown): d is BuildDiagnostic {
   if (typeof d !== 'object' || d === null) return false;
