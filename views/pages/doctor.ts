@@ -15,7 +15,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
 function render(version: string, rows: DoctorRow[]): void {
   app.replaceChildren();
   const header = el('header');
-  header.append(el('h1', 'Ring0 — Kernel & eBPF Workbench'), el('p', `Version ${version}. Ring0 boots a real Linux kernel in QEMU, builds and loads your modules and BPF programs, and debugs kernel code.`));
+  header.append(el('h1', 'Ring0 — Kernel & eBPF Workbench'), el('p', `Version ${version}. Ring0 boots a real Linux kernel in QEMU, builds and loads your kernel modules and BPF programs into it, and decodes its oopses and panics.`));
   const missing = rows.filter((r) => r.required && !r.ok);
   const summary = el('p', missing.length ? `${missing.length} required dependencies are missing.` : 'All required dependencies are present.', missing.length ? 'summary bad' : 'summary good');
   summary.id = 'summary';
