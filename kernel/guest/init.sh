@@ -13,6 +13,7 @@ if [ -n "$R0_PROBE" ]; then
 fi
 
 while read -r m; do
+  [ -n "$m" ] || continue
   insmod "/ring0/modules/$m" || echo "ring0: insmod $m failed" > /dev/console
 done < /ring0/modules.order
 

@@ -44,9 +44,9 @@ export function busyboxApplets(busyboxHelp: string): string[] {
 }
 
 export function buildInitramfs(inputs: InitramfsInputs, applets: string[], cacheDir: string): BuiltInitramfs {
-  const dep = readModulesDep(inputs.modulesDir);
-  const builtin = builtinModules(inputs.modulesDir);
-  const order = loadOrder(dep, GUEST_MODULES, builtin);
+  // A kernel built without modules (virtio, fuse, overlay built in) has no modules.dep: load nothing.
+  const hasDep = existsSync(path.join(inputs.modulesDir, 'modules.dep'));
+  const order = hasDep ? loadOrder(readModulesDep(inputs.modulesDir), GUEST_MODULES, builtinModules(inputs.modulesDir)) : [];
   const files = {
     busybox: readFileSync(inputs.busybox),
     agent: readFileSync(inputs.agent),
@@ -83,7 +83,7 @@ export function buildInitramfs(inputs: InitramfsInputs, applets: string[], cache
     { kind: 'file', path: 'init', data: files.init, mode: 0o755 },
     { kind: 'file', path: 'ring0/stage2', data: files.stage2, mode: 0o755 },
     { kind: 'file', path: 'ring0/ring0-agent', data: files.agent, mode: 0o755 },
-    { kind: 'file', path: 'ring0/modules.order', data: Buffer.from(modules.map((m) => m.name).join('\n') + '\n') },
+    { kind: 'file', path: 'ring0/modules.order', data: Buffer.from(modules.map((m) => `${m.name}\n`).join('')) },
     { kind: 'file', path: 'etc/passwd', data: Buffer.from('root:x:0:0:root:/root:/bin/sh\n') },
     { kind: 'file', path: 'etc/group', data: Buffer.from('root:x:0:\n') },
   );

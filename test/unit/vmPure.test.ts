@@ -148,3 +148,23 @@ describe('virtiofsd command', () => {
     assert.ok(plain.args.includes('source=/ws'));
   });
 });
+
+describe('initramfs for a kernel without modules', () => {
+  it('builds with no modules to load when modules.dep is absent (drivers built in)', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { buildInitramfs } = await import('../../kernel/vm/initramfs');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ring0-nomods-'));
+    const guest = path.join(dir, 'guest');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(guest);
+    writeFileSync(path.join(guest, 'init.sh'), '#!/bin/sh\n');
+    writeFileSync(path.join(guest, 'stage2.sh'), '#!/bin/sh\n');
+    writeFileSync(path.join(dir, 'busybox'), 'bb');
+    writeFileSync(path.join(dir, 'agent'), 'agent');
+    const r = buildInitramfs({ busybox: path.join(dir, 'busybox'), agent: path.join(dir, 'agent'), modulesDir: path.join(dir, 'no-modules'), guestDir: guest }, ['sh'], path.join(dir, 'cache'));
+    assert.deepEqual(r.modules, []);
+    const entries = readCpio((await import('node:fs')).readFileSync(r.path));
+    assert.equal(entries.find((e) => e.path === 'ring0/modules.order')?.data.toString(), '');
+  });
+});
