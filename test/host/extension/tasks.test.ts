@@ -1,7 +1,7 @@
 // Runs inside the real extension host (mocha): the ring0 task type lists a workspace's build targets,
 // and running a broken module's task puts the compiler error on its line through the problem matcher.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -61,4 +61,31 @@ describe('ring0 tasks in the extension host', () => {
     assert.equal(missingSemicolon.range.start.line, 3);
     assert.equal(missingSemicolon.severity, vscode.DiagnosticSeverity.Error);
   });
+
+  it('rebuilds on save when ring0.build.watch is on: the error appears, then clears when fixed', async function () {
+    this.timeout(180_000);
+    const config = vscode.workspace.getConfiguration('ring0');
+    await config.update('build.watch', true, vscode.ConfigurationTarget.Workspace);
+    const file = vscode.Uri.file(path.join(root, 'broken', 'broken.c'));
+    // Only the watch build's diagnostics (source 'ring0'); the task's carry 'ring0 task'.
+    const watchErrors = () => vscode.languages.getDiagnostics(file).filter((d) => d.source === 'ring0' && d.severity === vscode.DiagnosticSeverity.Error);
+    const until = async (what: string, cond: () => boolean) => {
+      for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 200));
+      assert.ok(cond(), what);
+    };
+    try {
+      const doc = await vscode.workspace.openTextDocument(file);
+      const editor = await vscode.window.showTextDocument(doc);
+      await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '/* saved once */\n'));
+      await doc.save();
+      await until('the watch build reports the missing semicolon', () => watchErrors().some((d) => /expected ';'/.test(d.message) && d.range.start.line === 3));
+      await editor.edit((e) => e.replace(new vscode.Range(3, 0, 3, doc.lineAt(3).text.length), '\treturn 0;'));
+      await doc.save();
+      await until('the fixed build clears the error', () => watchErrors().length === 0);
+      await until('the watch build produced broken.ko', () => existsSync(path.join(root, 'broken', 'broken.ko')));
+    } finally {
+      await config.update('build.watch', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
 });
+
