@@ -19,6 +19,8 @@ import { elfRefresh } from './commands/elfRefresh';
 import { Ring0TaskProvider, TASK_TYPE } from './build/taskProvider';
 import { registerBuildWatch } from './build/watch';
 import { elfRoots } from '../views/trees/elfTree';
+import { bpfRoots } from '../views/trees/bpfTree';
+import { BpfController } from './bpfController';
 import { SimpleTreeProvider } from '../views/trees/node';
 import { vmTreeRoots } from '../views/trees/vmTree';
 
@@ -44,10 +46,20 @@ export function registerAll(ctx: Ring0Context): void {
   ctx.extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, new Ring0TaskProvider(ctx)));
   registerBuildWatch(ctx);
   const elfTree = new SimpleTreeProvider(() => elfRoots(ctx.workspaceRoot()));
-  ctx.extension.subscriptions.push(elfTree, vscode.window.registerTreeDataProvider(Views.Elf, elfTree), ctx.builds.onDidChangeOutputs(() => elfTree.refresh()));
+  // Outputs built from a terminal (`ring0 build`) count too.
+  const outputs = vscode.workspace.createFileSystemWatcher('**/*.{ko,o}');
+  ctx.extension.subscriptions.push(elfTree, outputs, vscode.window.registerTreeDataProvider(Views.Elf, elfTree), ctx.builds.onDidChangeOutputs(() => elfTree.refresh()),
+    outputs.onDidCreate(() => elfTree.refresh()), outputs.onDidDelete(() => elfTree.refresh()));
+
+  const bpf = new BpfController(ctx);
+  const bpfTree = new SimpleTreeProvider(() => bpfRoots(bpf.objects));
+  const bpfView = vscode.window.createTreeView(Views.Bpf, { treeDataProvider: bpfTree });
+  bpf.isVisible = () => bpfView.visible;
+  ctx.extension.subscriptions.push(bpf, bpfTree, bpfView, bpf.onDidChange(() => bpfTree.refresh()),
+    bpfView.onDidChangeVisibility((e) => e.visible && void bpf.poll(true)), ctx.builds.onDidChangeOutputs(() => void bpf.poll(true)));
 
   // Views not yet backed by a feature show their welcome content (an empty tree).
-  for (const view of [Views.Bpf, Views.Tracepoints, Views.Labs]) {
+  for (const view of [Views.Tracepoints, Views.Labs]) {
     const provider = new SimpleTreeProvider(() => []);
     ctx.extension.subscriptions.push(provider, vscode.window.registerTreeDataProvider(view, provider));
   }

@@ -1,6 +1,7 @@
 // UI test in the real VS Code: start the VM from the Ring0 view's welcome button, see it running in the
 // VM view and the status bar, then stop it from the palette and see the welcome content again.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -61,6 +62,25 @@ describe('Ring0 VM from the real VS Code (UI)', { skip: testHostSkipReason() }, 
       await page.locator('.statusbar-item').filter({ hasText: /Ring0: (TCG|KVM) running/ }).waitFor();
       assert.equal(readState(vmPaths(workspace))?.state, 'running');
       await saveScreenshot(page, 'vm-running');
+
+      // Load the sample BPF program from a terminal-like CLI call: the BPF view lists its object.
+      const cli = path.join(repoRoot, 'dist', 'cli.js');
+      const src = path.join(workspace, 'bpf', 'count_openat.bpf.c');
+      const built = spawnSync(process.execPath, [cli, 'build', 'bpf', src], { encoding: 'utf8' });
+      assert.equal(built.status, 0, built.stderr);
+      const loaded = spawnSync(process.execPath, [cli, 'load', src.replace(/\.c$/, '.o'), '--workspace', workspace], { encoding: 'utf8' });
+      assert.equal(loaded.status, 0, loaded.stderr);
+      const bpfPane = viewPane(page, 'BPF');
+      await bpfPane.locator('.monaco-list-row').filter({ hasText: 'count_openat' }).first().waitFor({ timeout: 30_000 });
+      // Room for the whole object: the tree renders only rows that fit.
+      const toggle = async (name: string, expanded: boolean) => {
+        const h = viewPane(page, name).locator('.pane-header');
+        if ((await h.getAttribute('aria-expanded')) !== String(expanded)) await h.click();
+      };
+      for (const name of ['VM', 'Tracepoints', 'Labs', 'ELF']) await toggle(name, false);
+      await bpfPane.locator('.monaco-list-row').filter({ hasText: 'openat_counts' }).waitFor();
+      await saveScreenshot(page, 'bpf-view');
+      await toggle('VM', true);
 
       await runPaletteCommand(page, 'Ring0: Stop VM');
       await vm.locator('.welcome-view-content').waitFor({ timeout: 30_000 });
