@@ -3,9 +3,10 @@ import { helpText, parseInvocation, UsageError, type CliCommand, type CliIO } fr
 import { doctorCommand, setupCommand } from './commands/host';
 import { VM_COMMANDS } from './commands/vm';
 import { BUILD_COMMANDS } from './commands/build';
+import { LAB_COMMANDS } from './commands/lab';
 import { RING0_VERSION } from '../version';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...BUILD_COMMANDS];
+export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...BUILD_COMMANDS, ...LAB_COMMANDS];
 
 export function usage(all: CliCommand[] = COMMANDS): string {
   const commands = all.filter((c) => !c.hidden);

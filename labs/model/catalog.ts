@@ -1,0 +1,49 @@
+// Loads the lab catalog (one folder per lab under labs/catalog): every valid manifest, plus an error per
+// broken one, so a bad lab is reported and the others still load.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ManifestError, validateManifest, type LabManifest } from './manifest';
+
+export interface CatalogLab extends LabManifest {
+  /** The lab's folder in the catalog. */
+  dir: string;
+}
+
+export interface Catalog {
+  labs: CatalogLab[];
+  errors: ManifestError[];
+}
+
+/** labs/catalog next to this module: compiled (out/labs/model), bundled (dist/) or in the repo. */
+export function defaultCatalogDir(): string {
+  for (const c of [path.join(__dirname, '..', 'catalog'), path.join(__dirname, '..', '..', '..', 'labs', 'catalog'), path.join(__dirname, '..', 'labs', 'catalog')]) {
+    if (existsSync(c)) return c;
+  }
+  throw new Error(`cannot find labs/catalog near ${__dirname}`);
+}
+
+export function loadCatalog(dir: string = defaultCatalogDir(), knownSeeds?: ReadonlySet<string>): Catalog {
+  const labs: CatalogLab[] = [];
+  const errors: ManifestError[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const file = path.join(dir, name, 'lab.json');
+    if (!existsSync(file)) continue;
+    try {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new ManifestError(file, '(json)', `is not valid JSON: ${(e as Error).message}`);
+      }
+      const lab = validateManifest(raw, file, knownSeeds);
+      if (lab.id !== name) throw new ManifestError(file, 'id', `must equal the folder name '${name}'`);
+      for (const f of [lab.steps, lab.starter, lab.checker.guest]) {
+        if (!existsSync(path.join(dir, name, f))) throw new ManifestError(file, f === lab.steps ? 'steps' : f === lab.starter ? 'starter' : 'checker.guest', `${f} does not exist in the lab folder`);
+      }
+      labs.push({ ...lab, dir: path.join(dir, name) });
+    } catch (e) {
+      errors.push(e instanceof ManifestError ? e : new ManifestError(file, '(read)', (e as Error).message));
+    }
+  }
+  return { labs, errors };
+}

@@ -1,0 +1,40 @@
+// Runs a lab's checker: the host build step (if any), then the guest script through the agent; every
+// objective gets passed/failed with a message that says what to do.
+import path from 'node:path';
+import type { BuildResult } from '../../kernel/build/diagnostics';
+import { parseCheckerOutput, type LabManifest } from './manifest';
+import type { LabCheck, ObjectiveResult } from './progress';
+
+export interface CheckDeps {
+  buildModule(dir: string): Promise<BuildResult>;
+  /** Runs argv in the guest with `stdin` as its input. */
+  run(argv: string[], opts: { cwd: string; timeoutMs: number; stdin: string }): Promise<{ exitCode: number | null; stdout: Buffer; stderr: Buffer; timedOut?: boolean }>;
+}
+
+/**
+ * `dir` is the user's copy of the lab in the workspace; `checker` is the guest script's text from the
+ * catalog, sent on stdin (`sh -s`): the user cannot edit it, and it needs no shared path in the guest.
+ */
+export async function checkLab(lab: LabManifest, dir: string, checker: string, deps: CheckDeps): Promise<LabCheck> {
+  const reported = new Map<string, { passed: boolean; message: string }>();
+  let stop: string | undefined;
+  if (lab.checker.build === 'module') {
+    const b = await deps.buildModule(dir);
+    const first = b.diagnostics.find((d) => d.severity === 'error');
+    reported.set('builds', b.ok
+      ? { passed: true, message: `built ${b.artifacts.map((a) => path.basename(a)).join(', ')}` }
+      : { passed: false, message: first ? `${path.basename(first.file)}:${first.line}: ${first.message}` : 'the build failed; run ring0 build module for details' });
+    if (!b.ok) stop = 'fix the build first (objective "builds")';
+  }
+  if (!stop) {
+    const r = await deps.run(['sh', '-s'], { cwd: dir, timeoutMs: 120_000, stdin: checker });
+    for (const l of parseCheckerOutput(r.stdout.toString('utf8'))) if (!reported.has(l.objective)) reported.set(l.objective, l);
+    if (r.timedOut) stop = 'the checker timed out in the guest';
+    else if (r.exitCode !== 0) stop = `the checker stopped (exit ${r.exitCode}): ${r.stderr.toString('utf8').trim().split('\n').slice(-2).join(' ') || 'no message'}`;
+  }
+  const objectives: ObjectiveResult[] = lab.objectives.map((o) => {
+    const got = reported.get(o.id);
+    return { id: o.id, text: o.text, passed: got?.passed ?? false, message: got?.message ?? (stop ?? 'the checker did not report this objective') };
+  });
+  return { at: new Date().toISOString(), passed: objectives.every((o) => o.passed), objectives };
+}

@@ -1,0 +1,39 @@
+// Every lab's checker in a real VM: on the starter files it fails with messages that help; on the
+// reference solution (test/labs/<id>/solution) every objective passes.
+import assert from 'node:assert/strict';
+import { cpSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadCatalog } from '../../labs/model/catalog';
+import { ROOT, cli, disposeWorkspace, tempWorkspace, transcript } from './helpers';
+
+describe('labs in the VM', () => {
+  let ws: string;
+  before(async () => {
+    ws = tempWorkspace();
+    writeFileSync(path.join(ws, 'README'), 'lab test workspace\n');
+    const r = await cli(['vm', 'start', '--workspace', ws]);
+    assert.equal(r.code, 0, `${r.stderr}\n${transcript(ws)}`);
+  });
+  after(() => disposeWorkspace(ws));
+
+  for (const lab of loadCatalog().labs) {
+    it(`${lab.id}: the starter fails with guidance, the solution passes`, async () => {
+      const start = await cli(['lab', 'start', lab.id, '--workspace', ws]);
+      assert.equal(start.code, 0, start.stderr);
+      const starter = await cli(['lab', 'check', lab.id, '--json', '--workspace', ws]);
+      assert.equal(starter.code, 1, starter.stderr);
+      const s = JSON.parse(starter.stdout.toString()) as { passed: boolean; objectives: { passed: boolean; message: string }[] };
+      assert.equal(s.passed, false);
+      const failed = s.objectives.filter((o) => !o.passed);
+      assert.ok(failed.length > 0);
+      for (const o of failed) assert.ok(o.message.length > 10, `a failed objective explains itself: ${JSON.stringify(o)}`);
+
+      cpSync(path.join(ROOT, 'test', 'labs', lab.id, 'solution'), path.join(ws, 'labs', lab.id), { recursive: true });
+      const solved = await cli(['lab', 'check', lab.id, '--json', '--workspace', ws]);
+      const r = JSON.parse(solved.stdout.toString()) as { passed: boolean; objectives: unknown[] };
+      assert.equal(r.passed, true, JSON.stringify(r.objectives, null, 2));
+      assert.equal(solved.code, 0);
+    });
+  }
+});
