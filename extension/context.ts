@@ -16,6 +16,9 @@ export interface Ring0Context {
   readonly vm: VmController;
   /** Builds and loads, their diagnostics and output channel. */
   readonly builds: BuildService;
+  /** Lab progress changed (started, checked): the Labs view re-reads it. */
+  labsChanged(): void;
+  readonly onDidChangeLabs: vscode.Event<void>;
 }
 
 export function createContext(extension: vscode.ExtensionContext): Ring0Context {
@@ -32,6 +35,7 @@ export function createContext(extension: vscode.ExtensionContext): Ring0Context 
   };
   const vm = new VmController(base);
   const builds = new BuildService(base);
-  extension.subscriptions.push(vm, builds);
-  return Object.assign(base, { vm, builds });
+  const labs = new vscode.EventEmitter<void>();
+  extension.subscriptions.push(vm, builds, labs);
+  return Object.assign(base, { vm, builds, labsChanged: () => labs.fire(), onDidChangeLabs: labs.event });
 }

@@ -14,6 +14,8 @@ export const enum Commands {
   Build = 'ring0.build',
   BuildAndLoad = 'ring0.buildAndLoad',
   ElfRefresh = 'ring0.elf.refresh',
+  LabsStart = 'ring0.labs.start',
+  LabsCheck = 'ring0.labs.check',
 }
 
 export interface CommandDecl {
@@ -37,6 +39,8 @@ export const COMMANDS: readonly CommandDecl[] = [
   { id: Commands.Build, title: 'Build Module or BPF Program', icon: '$(tools)' },
   { id: Commands.BuildAndLoad, title: 'Build and Load into VM', icon: '$(run)' },
   { id: Commands.ElfRefresh, title: 'Refresh ELF View', icon: '$(refresh)' },
+  { id: Commands.LabsStart, title: 'Start Lab', icon: '$(play)' },
+  { id: Commands.LabsCheck, title: 'Check Lab', icon: '$(beaker)' },
 ];
 
 export const COMMAND_CATEGORY = 'Ring0';
@@ -65,6 +69,14 @@ export const enum ContextKeys {
   Activated = 'ring0.activated',
 }
 export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, ContextKeys.Activated];
+
+/** `contextValue`s of tree items, which menus match with `viewItem == …`. */
+export const enum ViewItems {
+  Lab = 'ring0.lab',
+  LabStarted = 'ring0.lab.started',
+  BpfObject = 'ring0.bpfObject',
+}
+export const VIEW_ITEMS: readonly ViewItems[] = [ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject];
 
 export const DEBUG_TYPE = 'ring0-kernel';
 

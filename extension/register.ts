@@ -21,6 +21,11 @@ import { registerBuildWatch } from './build/watch';
 import { elfRoots } from '../views/trees/elfTree';
 import { bpfRoots } from '../views/trees/bpfTree';
 import { BpfController } from './bpfController';
+import { labStart } from './commands/labStart';
+import { labCheck } from './commands/labCheck';
+import { labsRoots } from '../views/trees/labsTree';
+import { loadCatalog } from '../labs/model/catalog';
+import { readProgress } from '../labs/model/progress';
 import { SimpleTreeProvider } from '../views/trees/node';
 import { vmTreeRoots } from '../views/trees/vmTree';
 
@@ -58,8 +63,18 @@ export function registerAll(ctx: Ring0Context): void {
   ctx.extension.subscriptions.push(bpf, bpfTree, bpfView, bpf.onDidChange(() => bpfTree.refresh()),
     bpfView.onDidChangeVisibility((e) => e.visible && void bpf.poll(true)), ctx.builds.onDidChangeOutputs(() => void bpf.poll(true)));
 
+  registerCommand(ctx, Commands.LabsStart, labStart);
+  registerCommand(ctx, Commands.LabsCheck, labCheck);
+  const labsTree = new SimpleTreeProvider(() => {
+    const { labs, errors } = loadCatalog();
+    for (const e of errors) ctx.log.warn(`lab catalog: ${e.message}`);
+    const ws = ctx.workspaceRoot();
+    return labsRoots(labs, ws ? readProgress(ws) : {}, ws);
+  });
+  ctx.extension.subscriptions.push(labsTree, vscode.window.registerTreeDataProvider(Views.Labs, labsTree), ctx.onDidChangeLabs(() => labsTree.refresh()));
+
   // Views not yet backed by a feature show their welcome content (an empty tree).
-  for (const view of [Views.Tracepoints, Views.Labs]) {
+  for (const view of [Views.Tracepoints]) {
     const provider = new SimpleTreeProvider(() => []);
     ctx.extension.subscriptions.push(provider, vscode.window.registerTreeDataProvider(view, provider));
   }

@@ -66,6 +66,14 @@ describe('Ring0 in code-server (UI)', { skip: testHostSkipReason() }, () => {
   it('shows each view\'s welcome content from package.json', () => step('welcome', async ({ page }) => {
     await openRing0Container(page);
     for (const v of pkg.contributes.views.ring0) {
+      // The Labs view lists the catalog (its welcome content is for a catalog that failed to load).
+      if (v.id === 'ring0.labs') {
+        const pane = viewPane(page, v.name);
+        const header = pane.locator('.pane-header');
+        if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+        await pane.locator('.monaco-list-row').filter({ hasText: 'Kernel modules' }).waitFor();
+        continue;
+      }
       const lines = expectedWelcome(v.id, VM_STOPPED);
       assert.ok(lines.length, `package.json has no viewsWelcome for ${v.id} while the VM is stopped`);
       const pane = viewPane(page, v.name);

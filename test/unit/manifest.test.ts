@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { COMMANDS, COMMAND_CATEGORY, CONTEXT_KEYS, DEBUG_TYPE, SETTINGS, VIEWS, VIEW_CONTAINER } from '../../extension/manifest';
+import { COMMANDS, COMMAND_CATEGORY, CONTEXT_KEYS, DEBUG_TYPE, SETTINGS, VIEWS, VIEW_CONTAINER, VIEW_ITEMS } from '../../extension/manifest';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -46,9 +46,9 @@ describe('package.json contributes', () => {
     }
   });
 
-  it('uses only declared context keys and commands in menus', () => {
+  it('uses only declared context keys, view items and commands in menus', () => {
     const ids = new Set<string>(COMMANDS.map((c) => c.id));
-    const keys = new Set<string>(CONTEXT_KEYS);
+    const keys = new Set<string>([...CONTEXT_KEYS, ...VIEW_ITEMS]);
     const menus = Object.values(contributes.menus).flat() as { command: string; when?: string }[];
     for (const m of menus) {
       assert.ok(ids.has(m.command), `${m.command} is declared`);

@@ -2,6 +2,7 @@
 // their kernel ids. Nothing loaded (or no VM): empty, so the welcome content for the VM state shows.
 import * as vscode from 'vscode';
 import type { LoadedObject, PinnedEntry } from '../../kernel/bpf/loader';
+import { ViewItems } from '../../extension/manifest';
 import { Ring0Node } from './node';
 
 class EntryNode extends Ring0Node {
@@ -36,7 +37,7 @@ class ObjectNode extends Ring0Node {
     this.tooltip = obj.pinDir;
     this.iconPath = new vscode.ThemeIcon('symbol-event');
     this.id = `bpf.${obj.name}`;
-    this.contextValue = 'ring0.bpfObject';
+    this.contextValue = ViewItems.BpfObject;
   }
   override children(): Ring0Node[] {
     const o = this.obj;
