@@ -249,7 +249,9 @@ export class Vm extends EventEmitter {
         source: s.source,
         socket: s.socket,
         log: path.join(paths.stateDir, `virtiofsd-${s.tag}.log`),
-        cache: s.readOnly ? 'always' : 'auto',
+        // The workspace changes under the guest (builds on the host, then insmod or the BPF loader in
+        // the guest within the second): with cache=auto the guest read a rebuilt object's old bytes.
+        cache: s.readOnly ? 'always' : 'none',
         ...(s.readOnly ? { readOnly: { mountPoint: path.join(paths.runDir, 'hostroot-ro') } } : {}),
       }),
     );

@@ -7,6 +7,9 @@ import type { LabCheck, ObjectiveResult } from './progress';
 
 export interface CheckDeps {
   buildModule(dir: string): Promise<BuildResult>;
+  buildBpf?(file: string): Promise<BuildResult>;
+  /** Loads a BPF object into the VM under `name` (replacing a previous load). */
+  loadBpf?(object: string, name: string): Promise<{ ok: boolean; error?: string }>;
   /** Runs argv in the guest with `stdin` as its input. */
   run(argv: string[], opts: { cwd: string; timeoutMs: number; stdin: string }): Promise<{ exitCode: number | null; stdout: Buffer; stderr: Buffer; timedOut?: boolean }>;
 }
@@ -25,6 +28,20 @@ export async function checkLab(lab: LabManifest, dir: string, checker: string, d
       ? { passed: true, message: `built ${b.artifacts.map((a) => path.basename(a)).join(', ')}` }
       : { passed: false, message: first ? `${path.basename(first.file)}:${first.line}: ${first.message}` : 'the build failed; run ring0 build module for details' });
     if (!b.ok) stop = 'fix the build first (objective "builds")';
+  }
+  if (lab.checker.build === 'bpf' && lab.checker.bpfSource) {
+    if (!deps.buildBpf || !deps.loadBpf) throw new Error('this checker needs BPF build and load');
+    const b = await deps.buildBpf(path.join(dir, lab.checker.bpfSource));
+    const first = b.diagnostics.find((d) => d.severity === 'error');
+    reported.set('builds', b.ok
+      ? { passed: true, message: `built ${b.artifacts.map((a) => path.basename(a)).join(', ')}` }
+      : { passed: false, message: first ? `${path.basename(first.file)}:${first.line}: ${first.message}` : 'the build failed; run ring0 build bpf for details' });
+    if (!b.ok) stop = 'fix the build first (objective "builds")';
+    else {
+      const l = await deps.loadBpf(b.artifacts[0], lab.id);
+      reported.set('loads', l.ok ? { passed: true, message: 'the verifier accepted it and every program attached' } : { passed: false, message: l.error ?? 'loading failed' });
+      if (!l.ok) stop = 'fix loading first (objective "loads")';
+    }
   }
   if (!stop) {
     const r = await deps.run(['sh', '-s'], { cwd: dir, timeoutMs: 120_000, stdin: checker });

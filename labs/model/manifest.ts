@@ -29,8 +29,12 @@ export interface LabManifest {
   hints: string[];
   requirements: LabRequirements;
   checker: {
-    /** Host step before the guest check: build the lab's module directory, or none. */
-    build?: 'module';
+    /**
+     * Host step before the guest check: build the lab's module directory; or build `bpfSource` and load
+     * it into the VM (pinned under /sys/fs/bpf/ring0/<lab id>); or none.
+     */
+    build?: 'module' | 'bpf';
+    bpfSource?: string;
     /** Shell script run in the guest (busybox/host tools) from the lab folder; prints PASS/FAIL lines. */
     guest: string;
   };
@@ -79,7 +83,8 @@ export function validateManifest(raw: unknown, file: string, knownSeeds?: Readon
   const checker = o.checker as Record<string, unknown> | undefined;
   const guest = (c: Record<string, unknown>) => str(c, file, 'guest', undefined, 'checker.guest');
   if (typeof checker !== 'object' || checker === null) throw new ManifestError(file, 'checker', 'must be an object with a guest script');
-  if (checker.build !== undefined && checker.build !== 'module') throw new ManifestError(file, 'checker.build', "must be 'module' when given");
+  if (checker.build !== undefined && checker.build !== 'module' && checker.build !== 'bpf') throw new ManifestError(file, 'checker.build', "must be 'module' or 'bpf' when given");
+  if (checker.build === 'bpf') str(checker, file, 'bpfSource', /\.bpf\.c$/, 'checker.bpfSource');
   return {
     id,
     title: str(o, file, 'title'),
@@ -91,7 +96,11 @@ export function validateManifest(raw: unknown, file: string, knownSeeds?: Readon
     starter: str(o, file, 'starter'),
     hints: strings(o, file, 'hints'),
     requirements: { ...(req.kvm !== undefined ? { kvm: req.kvm as boolean } : {}), ...(req.fullKernel !== undefined ? { fullKernel: req.fullKernel as boolean } : {}), qemuDevices: strings(req, file, 'qemuDevices') },
-    checker: { ...(checker.build ? { build: 'module' as const } : {}), guest: guest(checker) },
+    checker: {
+      ...(checker.build ? { build: checker.build as 'module' | 'bpf' } : {}),
+      ...(checker.build === 'bpf' ? { bpfSource: checker.bpfSource as string } : {}),
+      guest: guest(checker),
+    },
   };
 }
 

@@ -2,7 +2,7 @@
 // start, a second workspace, QEMU killed, and stop. One VM is shared by the tests that can share it.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { vmPaths } from '../../kernel/vm/paths';
@@ -54,6 +54,18 @@ describe('workspace VM lifecycle', () => {
     assert.match(fail.stderr, /oops/);
     const missing = await cli(['vm', 'exec', '--workspace', ws, '--', 'no-such-program-ring0']);
     assert.equal(missing.code, 127, missing.stderr);
+  });
+
+  it('sees a file rewritten on the host at once (no stale guest cache)', async () => {
+    const f = path.join(ws, 'rebuilt.bin');
+    writeFileSync(f, 'old contents\n');
+    const first = await cli(['vm', 'exec', '--workspace', ws, '--', 'cat', f]);
+    assert.equal(first.stdout.toString(), 'old contents\n');
+    // Like clang and ld: a new file renamed over the old one (a new inode behind the same name).
+    writeFileSync(`${f}.tmp`, 'new contents, longer\n');
+    renameSync(`${f}.tmp`, f);
+    const second = await cli(['vm', 'exec', '--workspace', ws, '--', 'cat', f]);
+    assert.equal(second.stdout.toString(), 'new contents, longer\n');
   });
 
   it('kills a command at its timeout with exit 124', async () => {

@@ -7,6 +7,8 @@ import { loadCatalog, type CatalogLab } from '../../../labs/model/catalog';
 import { checkLab } from '../../../labs/model/check';
 import { labDir, readProgress, updateProgress, type LabCheck } from '../../../labs/model/progress';
 import { buildModule } from '../../build/module';
+import { buildBpf } from '../../bpf/build';
+import { loadBpf } from '../../build/bpfLoad';
 import { connectAgent } from '../../vm/manager';
 import { workspaceOf } from './vm';
 
@@ -82,7 +84,12 @@ export const labCheckCommand: CliCommand = {
     let result: LabCheck;
     try {
       const checker = readFileSync(path.join(lab.dir, lab.checker.guest), 'utf8');
-      result = await checkLab(lab, dir, checker, { buildModule: (d) => buildModule({ dir: d }), run: (argv, o) => agent.run(argv, o) });
+      result = await checkLab(lab, dir, checker, {
+        buildModule: (d) => buildModule({ dir: d }),
+        buildBpf: (file) => buildBpf({ file }),
+        loadBpf: (object, name) => loadBpf(agent, { object, name }),
+        run: (argv, o) => agent.run(argv, o),
+      });
     } finally {
       agent.close();
     }
