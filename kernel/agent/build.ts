@@ -1,7 +1,5 @@
 // Compiles the static guest agent from its C sources into a cache keyed by the sources, flags and compiler.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { ensureStaticBinary, StaticBuildError } from '../util/staticBuild';
+import { ensureStaticBinary, findGuestSources } from '../util/staticBuild';
 
 export { StaticBuildError as AgentBuildError } from '../util/staticBuild';
 
@@ -19,14 +17,7 @@ export interface EnsureAgentOptions {
 
 /** kernel/guest/agent next to this module: compiled (out/kernel/agent) or bundled (dist/). */
 export function defaultAgentSourceDir(): string {
-  const candidates = [
-    path.join(__dirname, '..', 'guest', 'agent'),
-    path.join(__dirname, '..', '..', '..', 'kernel', 'guest', 'agent'),
-    path.join(__dirname, '..', 'kernel', 'guest', 'agent'),
-    path.join(__dirname, 'guest', 'agent'),
-  ];
-  for (const c of candidates) if (existsSync(path.join(c, 'ring0-agent.c'))) return c;
-  throw new StaticBuildError('NO_SOURCES', `cannot find the agent sources (kernel/guest/agent/ring0-agent.c) near ${__dirname}`);
+  return findGuestSources(__dirname, 'agent', 'ring0-agent.c', 'the agent sources');
 }
 
 /** Path of a static ring0-agent built from the sources; compiles only when no cached build matches. */

@@ -1,7 +1,5 @@
 // Compiles the static ring0-bpf-loader (libbpf) from kernel/guest/loader into Ring0's cache.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { ensureStaticBinary, StaticBuildError, type StaticLibrary } from '../util/staticBuild';
+import { ensureStaticBinary, findGuestSources, type StaticLibrary } from '../util/staticBuild';
 
 export { StaticBuildError as LoaderBuildError } from '../util/staticBuild';
 
@@ -25,14 +23,7 @@ export interface EnsureLoaderOptions {
 
 /** kernel/guest/loader next to this module: compiled (out/kernel/bpf) or bundled (dist/). */
 export function defaultLoaderSourceDir(): string {
-  const candidates = [
-    path.join(__dirname, '..', 'guest', 'loader'),
-    path.join(__dirname, '..', '..', '..', 'kernel', 'guest', 'loader'),
-    path.join(__dirname, '..', 'kernel', 'guest', 'loader'),
-    path.join(__dirname, 'guest', 'loader'),
-  ];
-  for (const c of candidates) if (existsSync(path.join(c, 'ring0-bpf-loader.c'))) return c;
-  throw new StaticBuildError('NO_SOURCES', `cannot find the BPF loader sources (kernel/guest/loader/ring0-bpf-loader.c) near ${__dirname}`);
+  return findGuestSources(__dirname, 'loader', 'ring0-bpf-loader.c', 'the BPF loader sources');
 }
 
 /** Path of a static ring0-bpf-loader built from the sources; compiles (~1 s) only when no cached build matches. */

@@ -39,6 +39,21 @@ export class StaticBuildError extends Error {
   }
 }
 
+/**
+ * kernel/guest/<subdir> holding `mainSource`, from a module compiled into out/kernel/<x>/ or bundled
+ * into dist/; `what` names it in the error.
+ */
+export function findGuestSources(fromDir: string, subdir: string, mainSource: string, what: string): string {
+  const candidates = [
+    path.join(fromDir, '..', 'guest', subdir),
+    path.join(fromDir, '..', '..', '..', 'kernel', 'guest', subdir),
+    path.join(fromDir, '..', 'kernel', 'guest', subdir),
+    path.join(fromDir, 'guest', subdir),
+  ];
+  for (const c of candidates) if (existsSync(path.join(c, mainSource))) return c;
+  throw new StaticBuildError('NO_SOURCES', `cannot find ${what} (kernel/guest/${subdir}/${mainSource}) near ${fromDir}`);
+}
+
 const building = new Map<string, Promise<string>>();
 
 /** Path of the cached static binary; compiles only when no cached build matches. */
