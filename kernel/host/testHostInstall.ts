@@ -185,10 +185,18 @@ function phases(progress: InstallProgress, list: Phase[]): { onLine: (line: stri
   };
 }
 
+/**
+ * Under `npm test` the environment carries the outer npm's config (npm_config_user_agent names Node 20),
+ * which the inner npm would adopt; code-server's postinstall reads the Node version from that agent.
+ */
+export function withoutNpmConfig(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !/^npm_/i.test(k)));
+}
+
 function npm(cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv, log: NodeJS.WritableStream, watch: { onLine: (line: string) => void; stop: () => void }): Promise<void> {
   return new Promise((resolve, reject) => {
     log.write(`\n$ npm ${args.join(' ')}  (in ${cwd})\n`);
-    const child = spawn('npm', args, { cwd, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', args, { cwd, env: { ...withoutNpmConfig(process.env), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
     let partial = '';
     const onData = (chunk: Buffer) => {
