@@ -10,7 +10,7 @@ export interface SetupOptions {
   testHost: boolean;
 }
 
-/** Debian packages to install: every missing required check, plus the optional ones the flags ask for. */
+/** Debian packages to install: every missing required or flagless optional check, plus those the flags ask for. */
 export function packagesToInstall(checks: DoctorCheck[], opts: SetupOptions): string[] {
   const wanted = checks.filter((c) => {
     if (c.ok) return false;
@@ -18,7 +18,8 @@ export function packagesToInstall(checks: DoctorCheck[], opts: SetupOptions): st
     if (c.setupFlag === '--debug-symbols') return opts.debugSymbols;
     if (c.setupFlag === '--kernel-source') return opts.kernelSource;
     if (c.setupFlag === '--test-host') return opts.testHost;
-    return false;
+    // Optional tools with no flag of their own (clangd) are small: a plain setup installs them.
+    return true;
   });
   return [...new Set(wanted.flatMap((c) => c.packages))];
 }

@@ -74,11 +74,12 @@ describe('doctor', () => {
 });
 
 describe('setup planning', () => {
-  it('installs missing required packages, and optional ones only when asked', async () => {
+  it('installs missing required and small optional packages, and flagged optional ones only when asked', async () => {
     const checks = await runDoctor(fakeEnv(new Set(), () => undefined));
     const plain = packagesToInstall(checks, { debugSymbols: false, kernelSource: false, testHost: false });
     assert.ok(plain.includes('qemu-system-x86') && plain.includes('busybox-static') && plain.includes('libbpf-dev'));
-    assert.ok(!plain.some((p) => p.endsWith('-dbg')) && !plain.includes('chromium') && !plain.includes('clangd'));
+    assert.ok(!plain.some((p) => p.endsWith('-dbg')) && !plain.includes('chromium'));
+    assert.ok(plain.includes('clangd'), 'clangd has no flag of its own');
     const all = packagesToInstall(checks, { debugSymbols: true, kernelSource: true, testHost: true });
     assert.ok(all.includes('linux-image-6.1.0-56-cloud-amd64-dbg') && all.includes('linux-source-6.1') && all.includes('chromium'));
     assert.equal(new Set(all).size, all.length, 'each package once');
