@@ -1,0 +1,17 @@
+// Entry of dist/debugAdapter.js: the kernel debug adapter on stdio, or on 127.0.0.1 with --server=PORT.
+import path from 'node:path';
+import { serveStdio, serveTcp } from './server';
+
+async function main(): Promise<void> {
+  const cliPath = path.join(__dirname, 'cli.js');
+  const server = process.argv.find((a) => a.startsWith('--server='));
+  if (server) {
+    const { port } = await serveTcp(Number(server.slice('--server='.length)) || 0, { cliPath });
+    process.stderr.write(`ring0 debug adapter listening on 127.0.0.1:${port}\n`);
+    return;
+  }
+  await serveStdio({ cliPath, defaultWorkspace: process.cwd() });
+  process.exit(0);
+}
+
+void main();

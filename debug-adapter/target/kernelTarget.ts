@@ -1,0 +1,76 @@
+// What a kernel debug session attaches to: the workspace's Ring0 VM with QEMU's gdb stub on a unix
+// socket (booted for `launch`, found for `attach`), the vmlinux with DWARF and the kernel sources.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { startVm, stopVm, vmStatus } from '../../kernel/vm/manager';
+import { vmPaths } from '../../kernel/vm/paths';
+import { readWorkspaceVmSettings } from '../../kernel/vm/settings';
+import { readState } from '../../kernel/vm/state';
+
+export interface KernelTarget {
+  workspace: string;
+  /** Unix socket of QEMU's gdb stub. */
+  gdbSocket: string;
+  vmlinux: string;
+  release?: string;
+  /** Kernel source tree, when one is installed or given. */
+  sourceDir?: string;
+  /** True when this session booted the VM (so ending the session stops it). */
+  booted: boolean;
+  daemonPid?: number;
+}
+
+export interface TargetOptions {
+  workspace: string;
+  request: 'launch' | 'attach';
+  vmlinux?: string;
+  sourceDir?: string;
+  /** The bundled CLI (dist/cli.js) that runs the VM daemon. */
+  cliPath: string;
+  onProgress?: (label: string) => void;
+}
+
+/** Where `ring0 setup --kernel-source` unpacks Debian's linux-source for RELEASE's version. */
+export function defaultSourceDir(): string | undefined {
+  const root = '/usr/src';
+  for (const name of ['linux-source-6.1', 'linux']) {
+    const dir = path.join(root, name);
+    if (existsSync(path.join(dir, 'Makefile')) && existsSync(path.join(dir, 'kernel'))) return dir;
+  }
+  return undefined;
+}
+
+export async function resolveTarget(o: TargetOptions): Promise<KernelTarget> {
+  const paths = vmPaths(o.workspace);
+  let state = readState(paths);
+  let booted = false;
+  const status = vmStatus(o.workspace);
+  if (o.request === 'attach') {
+    if (status.state !== 'running' || !state) throw new Error(`no Ring0 VM is running for ${o.workspace}: start one with 'ring0 vm start --gdb' or use a "launch" configuration`);
+    if (!state.gdbSocket || !existsSync(state.gdbSocket)) throw new Error("the running VM has no gdb stub: restart it with 'ring0 vm start --gdb' (or use a \"launch\" configuration, which does)");
+  } else {
+    if (status.state === 'running' && state && (!state.gdbSocket || !existsSync(state.gdbSocket))) {
+      o.onProgress?.('Restarting the VM with the gdb stub');
+      await stopVm(o.workspace);
+    }
+    if (vmStatus(o.workspace).state !== 'running') {
+      o.onProgress?.('Booting the VM with the gdb stub');
+      const r = await startVm({ workspace: o.workspace, settings: readWorkspaceVmSettings(o.workspace), cliPath: o.cliPath, gdb: true, onProgress: (l) => o.onProgress?.(l) });
+      booted = !r.alreadyRunning;
+    }
+    state = readState(paths);
+    if (!state?.gdbSocket) throw new Error(`the VM started without a gdb stub; see ${paths.daemonLog}`);
+  }
+  const vmlinux = o.vmlinux ?? state.kernel?.vmlinux;
+  const release = state.kernel?.release;
+  if (!vmlinux) {
+    throw new Error(`no vmlinux with debug symbols for ${release ?? 'the VM kernel'}: run 'ring0 setup --debug-symbols' (Debian's linux-image-${release ?? 'cloud-amd64'}-dbg), or set "vmlinux" in the launch configuration`);
+  }
+  if (!existsSync(vmlinux)) throw new Error(`vmlinux ${vmlinux} does not exist`);
+  const sourceDir = o.sourceDir ?? defaultSourceDir();
+  return { workspace: o.workspace, gdbSocket: state.gdbSocket, vmlinux, release, sourceDir, booted, daemonPid: state.daemonPid };
+}
+
+export async function releaseTarget(t: KernelTarget): Promise<void> {
+  if (t.booted) await stopVm(t.workspace);
+}
