@@ -2,6 +2,10 @@
 import path from 'node:path';
 import { serveStdio, serveTcp } from './server';
 
+// A crash must say why, somewhere a user can find it: stderr reaches the DAP client's log.
+process.on('uncaughtException', (e) => process.stderr.write(`ring0 debug adapter: ${e.stack ?? e}\n`));
+process.on('unhandledRejection', (e) => process.stderr.write(`ring0 debug adapter: ${(e as Error)?.stack ?? e}\n`));
+
 async function main(): Promise<void> {
   const cliPath = path.join(__dirname, 'cli.js');
   const server = process.argv.find((a) => a.startsWith('--server='));

@@ -12,6 +12,7 @@ const tiers = [
   // Per-test timeouts: a hung test fails with its name instead of stalling CI.
   { name: 'unit', dir: 'out/test/unit', concurrency: 2, timeoutMs: 60_000 },
   { name: 'vm', dir: 'out/test/vm', concurrency: 1, timeoutMs: 300_000 },
+  { name: 'dap', dir: 'out/test/dap', concurrency: 1, timeoutMs: 300_000 },
   { name: 'host', dir: 'out/test/host', concurrency: 1, timeoutMs: 300_000 },
 ].filter((t) => !only || only.includes(t.name));
 

@@ -45,6 +45,8 @@ export interface GdbStartOptions {
   /** Extra arguments, e.g. `-iex` settings applied before any file loads. */
   args?: string[];
   cwd?: string;
+  /** Called with every line sent (`> `) and received (`< `), for RING0_DAP_LOG. */
+  trace?: (line: string) => void;
 }
 
 export class GdbProcess extends EventEmitter<GdbEvents> {
@@ -53,6 +55,7 @@ export class GdbProcess extends EventEmitter<GdbEvents> {
   private nextToken = 1;
   private stderrTail: string[] = [];
   private exitInfo?: GdbExit;
+  private readonly trace?: (line: string) => void;
 
   constructor(o: GdbStartOptions = {}) {
     super();
@@ -63,7 +66,11 @@ export class GdbProcess extends EventEmitter<GdbEvents> {
       this.stderrTail.push(msg);
       this.finish({ code: null, signal: null, stderr: msg });
     });
-    createInterface({ input: this.child.stdout }).on('line', (l) => this.onLine(l));
+    this.trace = o.trace;
+    createInterface({ input: this.child.stdout }).on('line', (l) => {
+      this.trace?.(`< ${l}`);
+      this.onLine(l);
+    });
     createInterface({ input: this.child.stderr }).on('line', (l) => {
       this.stderrTail.push(l);
       if (this.stderrTail.length > 20) this.stderrTail.shift();
@@ -94,6 +101,7 @@ export class GdbProcess extends EventEmitter<GdbEvents> {
         }, timeoutMs);
       }
       this.pending.set(token, p);
+      this.trace?.(`> ${token}${command}`);
       this.child.stdin.write(`${token}${command}\n`);
     });
   }

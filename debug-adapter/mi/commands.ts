@@ -67,6 +67,10 @@ export const listRegisterValues = (thread: number, frame: number): string => `-d
 export const disassemble = (start: string, end: string): string => `-data-disassemble -s ${miQuote(start)} -e ${miQuote(end)} -- 5`;
 /** A CLI command through MI (for the REPL's raw gdb commands and settings MI has no command for). */
 export const consoleCommand = (cli: string): string => `-interpreter-exec console ${miQuote(cli)}`;
-export const targetSelectRemote = (where: string): string => `-target-select remote ${miQuote(where)}`;
+/** gdb hands the target's argument to its CLI verbatim (quotes included), so only HOST:PORT is accepted. */
+export function targetSelectRemote(where: string): string {
+  if (!/^[\w.-]+:\d+$/.test(where)) throw new Error(`not a HOST:PORT gdb stub address: ${where}`);
+  return `-target-select remote ${where}`;
+}
 export const fileSymbolFile = (file: string): string => `-file-exec-and-symbols ${miQuote(file)}`;
 export const gdbSet = (what: string): string => `-gdb-set ${what}`;

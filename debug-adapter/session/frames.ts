@@ -52,10 +52,12 @@ export function stopReason(r: MiTuple): StopReason {
   }
 }
 
-/** "Thread 1.2 (CPU#1 [halted ])" → "CPU 1"; anything else is shown as gdb gave it. */
-export function vcpuName(targetId: string | undefined, id: number): string {
-  const m = /CPU#(\d+)/.exec(targetId ?? '');
-  return m ? `CPU ${m[1]}` : targetId || `Thread ${id}`;
+/** QEMU's stub names vCPU N "Thread 1.(N+1)" (some versions add "CPU#N"): shown as "CPU N". */
+export function vcpuName(targetId: string | undefined, id: number, details?: string): string {
+  const cpu = /CPU#(\d+)/.exec(`${targetId ?? ''} ${details ?? ''}`);
+  if (cpu) return `CPU ${cpu[1]}`;
+  const thread = /^Thread \d+\.(\d+)/.exec(targetId ?? '');
+  return thread ? `CPU ${Number(thread[1]) - 1}` : targetId || `Thread ${id}`;
 }
 
 /**

@@ -6,10 +6,12 @@ import {
   TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { GdbError, GdbProcess } from '../gdb/gdbProcess';
 import * as mi from '../mi/commands';
 import { miList, miNumber, miString, miTuple, type MiTuple } from '../mi/parser';
+import { bridgeUnixSocket, type StubBridge } from '../target/stubBridge';
 import { releaseTarget, resolveTarget, type KernelTarget } from '../target/kernelTarget';
 import { faultingFrameIndex, framePath, kernelRelative, stopReason, toGdbFrame, vcpuName, type GdbFrame } from './frames';
 import { hitConditionMet, parseHitCondition, parseLogMessage, type HitCondition } from './hitCondition';
@@ -63,6 +65,7 @@ export class KernelDebugSession extends DebugSession {
   private panicStop = false;
   private supportsProgress = false;
   private registerNames?: string[];
+  private bridge?: StubBridge;
 
   constructor(private readonly opts: KernelSessionOptions) {
     super();
@@ -114,7 +117,8 @@ export class KernelDebugSession extends DebugSession {
       progress('Loading kernel symbols');
       await this.startGdb(this.target, args);
       progress('Connecting to the gdb stub');
-      await this.gdb!.send(mi.targetSelectRemote(this.target.gdbSocket), 60_000);
+      this.bridge = await bridgeUnixSocket(this.target.gdbSocket);
+      await this.gdb!.send(mi.targetSelectRemote(this.bridge.address), 60_000);
       await this.checkKernelMatches();
       await this.insertHooks(args);
       this.running = false;
@@ -131,7 +135,9 @@ export class KernelDebugSession extends DebugSession {
   private async startGdb(t: KernelTarget, args: KernelLaunchArguments): Promise<void> {
     const cache = path.join(process.env.RING0_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(process.env.HOME ?? '/tmp', '.cache'), 'ring0'), 'gdb-index');
     // gdb's index cache makes the second and later loads of the 590 MB DWARF vmlinux fast.
-    const gdb = new GdbProcess({ gdbPath: args.gdbPath, args: ['-iex', 'set index-cache enabled on', '-iex', `set index-cache directory ${cache}`], cwd: t.workspace });
+    const logFile = process.env.RING0_DAP_LOG;
+    const trace = logFile ? (line: string) => appendFileSync(logFile, `${new Date().toISOString().slice(11, 23)} ${line}\n`) : undefined;
+    const gdb = new GdbProcess({ gdbPath: args.gdbPath, trace, args: ['-iex', 'set index-cache enabled on', '-iex', `set index-cache directory ${cache}`], cwd: t.workspace });
     this.gdb = gdb;
     gdb.on('exec', (cls, r) => void this.onExec(cls, r));
     gdb.on('notify', (cls, r) => this.onNotify(cls, r));
@@ -347,7 +353,8 @@ export class KernelDebugSession extends DebugSession {
         const id = miNumber(r.bkptno) ?? -1;
         const hook = this.hooks.get(id);
         if (hook === 'load' || hook === 'free') {
-          await this.onModuleHook(hook, thread);
+          // A module hook never stops the user's session, even when reading the module fails.
+          await this.onModuleHook(hook, thread).catch((e) => this.sendEvent(new OutputEvent(`Ring0: module symbols: ${errorText(e)}\n`, 'stderr')));
           await this.resume();
           return;
         }
@@ -506,7 +513,7 @@ export class KernelDebugSession extends DebugSession {
         threads: miList(r.threads).map((t) => {
           const tt = miTuple(t) ?? {};
           const id = miNumber(tt.id) ?? 1;
-          return new Thread(id, vcpuName(miString(tt['target-id']), id));
+          return new Thread(id, vcpuName(miString(tt['target-id']), id, miString(tt.details)));
         }),
       };
     } catch {
@@ -583,7 +590,7 @@ export class KernelDebugSession extends DebugSession {
   }
 
   private async registers(thread: number, frame: number): Promise<DebugProtocol.Variable[]> {
-    if (!this.registerNames) this.registerNames = miList((await this.gdb!.send(mi.listRegisterNames())).names).map((n) => miString(n) ?? '');
+    if (!this.registerNames) this.registerNames = miList((await this.gdb!.send(mi.listRegisterNames()))['register-names']).map((n) => miString(n) ?? '');
     const r = await this.gdb!.send(mi.listRegisterValues(thread, frame));
     const out: DebugProtocol.Variable[] = [];
     for (const v of miList(r['register-values'])) {
@@ -703,7 +710,7 @@ export class KernelDebugSession extends DebugSession {
   // ---- ending ------------------------------------------------------------------------------------
 
   protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): Promise<void> {
-    const keepVm = args.terminateDebuggee === false;
+    const keepVm = args?.terminateDebuggee === false;
     if (keepVm && this.target) this.target.booted = false;
     await this.teardown(true);
     this.sendResponse(response);
@@ -727,6 +734,7 @@ export class KernelDebugSession extends DebugSession {
       }
       await gdb.dispose();
     }
+    this.bridge?.close();
     if (this.target) await releaseTarget(this.target).catch(() => undefined);
   }
 }

@@ -10,6 +10,7 @@ import { miString } from '../mi/parser';
 export interface LoadedModule {
   name: string;
   file?: string;
+  /** An address inside the module (its .text, or the first section when it has no .text), for remove-symbol-file -a. */
   text: bigint;
   sections: Map<string, bigint>;
 }
@@ -18,9 +19,12 @@ export interface LoadedModule {
 export const MODULE_LOAD_HOOK = 'do_init_module';
 export const MODULE_FREE_HOOK = 'free_module';
 
-/** Parses gdb's print of a char array: `"hello\000\000..."` or `"hello", '\000' <repeats 50 times>`. */
+/**
+ * Parses gdb's print of a string: a char array (`"hello\000..."`, `"hello", '\000' <repeats 50 times>`)
+ * or a char pointer (`0xff11... ".text"`).
+ */
 export function parseCharArray(value: string): string | undefined {
-  const m = /^"((?:[^"\\]|\\.)*)"/.exec(value.trim());
+  const m = /^(?:0x[0-9a-f]+ )?"((?:[^"\\]|\\.)*)"/.exec(value.trim());
   if (!m) return undefined;
   return m[1].replace(/\\000.*$/, '').replace(/\\(.)/g, '$1');
 }
@@ -78,14 +82,16 @@ export async function readModule(gdb: GdbProcess, thread: number): Promise<Loade
     const addr = parseAddress(await ev(`mod->sect_attrs->attrs[${i}].address`));
     if (sname && addr && SYMBOL_SECTIONS.test(sname)) sections.set(sname, addr);
   }
-  const text = sections.get('.text');
-  if (text === undefined) throw new Error(`module ${name} has no .text section address in its sect_attrs`);
+  // A module with only __init/__exit functions has no .text at all.
+  const text = sections.get('.text') ?? sections.get('.init.text') ?? [...sections.values()][0];
+  if (text === undefined) throw new Error(`module ${name} has no code section addresses in its sect_attrs`);
   return { name, text, sections };
 }
 
 /** The gdb CLI command that loads FILE's symbols at the module's addresses. */
 export function addSymbolFileCommand(file: string, m: LoadedModule): string {
   const quoted = `"${file.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const text = m.sections.get('.text');
   const rest = [...m.sections].filter(([s]) => s !== '.text').map(([s, a]) => `-s ${s} 0x${a.toString(16)}`);
-  return ['add-symbol-file', quoted, `0x${m.text.toString(16)}`, ...rest].join(' ');
+  return ['add-symbol-file', quoted, ...(text !== undefined ? [`0x${text.toString(16)}`] : []), ...rest].join(' ');
 }
