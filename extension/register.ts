@@ -28,6 +28,7 @@ import { loadCatalog } from '../labs/model/catalog';
 import { readProgress } from '../labs/model/progress';
 import { SimpleTreeProvider } from '../views/trees/node';
 import { vmTreeRoots } from '../views/trees/vmTree';
+import { registerKernelDebug } from './debug/kernelDebug';
 
 export function registerAll(ctx: Ring0Context): void {
   registerCommand(ctx, Commands.ShowDoctor, showDoctor);
@@ -62,6 +63,8 @@ export function registerAll(ctx: Ring0Context): void {
   bpf.isVisible = () => bpfView.visible;
   ctx.extension.subscriptions.push(bpf, bpfTree, bpfView, bpf.onDidChange(() => bpfTree.refresh()),
     bpfView.onDidChangeVisibility((e) => e.visible && void bpf.poll(true)), ctx.builds.onDidChangeOutputs(() => void bpf.poll(true)));
+
+  registerKernelDebug(ctx);
 
   registerCommand(ctx, Commands.LabsStart, labStart);
   registerCommand(ctx, Commands.LabsCheck, labCheck);

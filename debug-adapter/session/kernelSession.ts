@@ -16,6 +16,7 @@ import { releaseTarget, resolveTarget, type KernelTarget } from '../target/kerne
 import { faultingFrameIndex, framePath, kernelRelative, stopReason, toGdbFrame, vcpuName, type GdbFrame } from './frames';
 import { hitConditionMet, parseHitCondition, parseLogMessage, type HitCondition } from './hitCondition';
 import { MODULE_FREE_HOOK, MODULE_LOAD_HOOK, addSymbolFileCommand, findModuleFile, moduleKey, parseCharArray, readModule, type LoadedModule } from './moduleSymbols';
+import { buildAndLoadModules } from './loadModules';
 import { VariableStore, type VarRef } from './variables';
 
 export interface KernelLaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -28,6 +29,8 @@ export interface KernelLaunchArguments extends DebugProtocol.LaunchRequestArgume
   gdbPath?: string;
   /** Deepest stack shown; past the real frames gdb shows garbage. */
   maxStackDepth?: number;
+  /** Module directories (relative to the workspace) to build and insert once the kernel runs. */
+  modules?: string[];
 }
 
 export interface KernelSessionOptions {
@@ -201,6 +204,14 @@ export class KernelDebugSession extends DebugSession {
       this.sendEvent(new StoppedEvent('entry', await this.currentThread()));
     } else {
       await this.resume();
+    }
+    if (this.args.modules?.length && this.target) void this.loadModules(this.target.workspace, this.args.modules);
+  }
+
+  private async loadModules(workspace: string, dirs: string[]): Promise<void> {
+    const say = (line: string) => this.sendEvent(new OutputEvent(`Ring0: ${line}\n`, 'console'));
+    for (const r of await buildAndLoadModules(workspace, dirs, say)) {
+      this.sendEvent(new OutputEvent(`Ring0: ${r.dir}: ${r.message}\n`, r.ok ? 'console' : 'important'));
     }
   }
 

@@ -7,30 +7,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
-  launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
+  launchChromium, openFile, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
   startCodeServer, testHostSkipReason, transcript, viewPane, type CodeServer, type Workbench,
 } from './codeServer';
 import { makeTempDir, removeTempDir } from './proc';
 
 const clangdMissing = spawnSync('clangd', ['--version']).error ? 'clangd is not installed (ring0 setup installs it)' : undefined;
-
-/** Opens a workspace file through Quick Open and waits for its editor. */
-async function openFile(page: Page, relative: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor();
-  await input.fill(relative);
-  // Match the folder too: a recently opened file of the same name elsewhere is listed first.
-  const dir = path.dirname(relative);
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
-    .filter({ hasText: path.basename(relative) })
-    .filter({ has: page.locator('.label-description', { hasText: new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
-    .first();
-  await row.waitFor();
-  await row.click();
-  await page.locator('.monaco-breadcrumbs').filter({ hasText: dir }).first().waitFor();
-  await page.locator('.monaco-editor .view-lines').first().click();
-}
 
 describe('Ring0 builds in the real VS Code (UI)', { skip: testHostSkipReason() }, () => {
   let tmp: string | undefined;

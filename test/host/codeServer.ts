@@ -286,3 +286,21 @@ export function transcript(server: CodeServer | undefined, workbench: Workbench 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Opens a workspace file through Quick Open and waits for its editor. */
+export async function openFile(page: Page, relative: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(relative);
+  // Match the folder too: a recently opened file of the same name elsewhere is listed first.
+  const dir = path.dirname(relative);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .filter({ hasText: path.basename(relative) })
+    .filter({ has: page.locator('.label-description', { hasText: new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
+    .first();
+  await row.waitFor();
+  await row.click();
+  await page.locator('.monaco-breadcrumbs').filter({ hasText: dir }).first().waitFor();
+  await page.locator('.monaco-editor .view-lines').first().click();
+}
