@@ -1,0 +1,139 @@
+// bench/dap-step: the cost of one debugger step as a user sees it — DAP next → stopped → stackTrace →
+// scopes → variables(locals) — for Ring0's adapter, for Eclipse CDT's cdt-gdb-adapter attached to the
+// same kind of QEMU stub, and for raw gdb/MI (-exec-next, -stack-list-frames, -stack-list-variables),
+// all in one run against one VM stopped at the same place (do_sys_openat2). Prints p50/max and ratios.
+import path from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { GdbProcess } from '../debug-adapter/gdb/gdbProcess';
+import { bridgeUnixSocket } from '../debug-adapter/target/stubBridge';
+import { readState } from '../kernel/vm/state';
+import { vmPaths } from '../kernel/vm/paths';
+import { ROOT, cli, disposeWorkspace, tempWorkspace } from '../test/vm/helpers';
+import { median } from './stats';
+
+const summarize = (xs: number[]) => ({ median: median(xs), max: Math.max(...xs) });
+
+const STEPS = Number(process.env.RING0_BENCH_STEPS ?? 25);
+const FUNCTION = 'do_sys_openat2';
+
+/** Starts `cat /proc/version` in the guest: its openat reaches the breakpoint. */
+function triggerOpen(ws: string): Promise<unknown> {
+  return cli(['vm', 'exec', '--workspace', ws, '--', 'cat', '/proc/version'], { timeoutMs: 600_000 });
+}
+
+async function dapSteps(name: string, dc: DebugClient, ws: string, attach: Record<string, unknown>): Promise<number[]> {
+  dc.defaultTimeout = 120_000;
+  await dc.start();
+  await dc.initializeRequest({ adapterID: name, linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  const initialized = dc.waitForEvent('initialized', 120_000);
+  await dc.attachRequest(attach as DebugProtocol.AttachRequestArguments);
+  await initialized;
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: FUNCTION }] });
+  await dc.configurationDoneRequest();
+  // Some adapters leave the target stopped after attach.
+  await dc.continueRequest({ threadId: 1 }).catch(() => undefined);
+  const exec = triggerOpen(ws);
+  const stop = (await dc.waitForEvent('stopped', 120_000)) as DebugProtocol.StoppedEvent;
+  const thread = stop.body.threadId ?? 1;
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+  const times: number[] = [];
+  let shownLocals = 0;
+  for (let i = 0; i < STEPS; i++) {
+    const t0 = performance.now();
+    const stopped = dc.waitForEvent('stopped', 60_000);
+    await dc.nextRequest({ threadId: thread });
+    await stopped;
+    const st = await dc.stackTraceRequest({ threadId: thread, startFrame: 0, levels: 20 });
+    const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0].id });
+    const locals = scopes.body.scopes.find((s) => /local/i.test(s.name)) ?? scopes.body.scopes[0];
+    const vars = await dc.variablesRequest({ variablesReference: locals.variablesReference });
+    times.push(performance.now() - t0);
+    shownLocals += vars.body.variables.length;
+  }
+  console.log(`  ${name}: ${shownLocals} locals shown over ${STEPS} steps`);
+  await dc.continueRequest({ threadId: thread });
+  await exec;
+  await dc.disconnectRequest({ terminateDebuggee: false }).catch(() => undefined);
+  await dc.stop().catch(() => undefined);
+  return times;
+}
+
+async function rawMiSteps(ws: string, vmlinux: string, address: string): Promise<number[]> {
+  const gdb = new GdbProcess({ cwd: ws });
+  try {
+    await gdb.send('-gdb-set mi-async on');
+    await gdb.send(`-file-exec-and-symbols ${vmlinux}`, 120_000);
+    await gdb.send(`-target-select remote ${address}`, 60_000);
+    await gdb.send(`-break-insert ${FUNCTION}`);
+    const nextStop = () => new Promise<void>((resolve) => {
+      const on = (cls: string) => {
+        if (cls === 'stopped') {
+          gdb.off('exec', on);
+          resolve();
+        }
+      };
+      gdb.on('exec', on);
+    });
+    let stopped = nextStop();
+    await gdb.send('-exec-continue');
+    const exec = triggerOpen(ws);
+    await stopped;
+    await gdb.send('-break-delete');
+    const times: number[] = [];
+    for (let i = 0; i < STEPS; i++) {
+      const t0 = performance.now();
+      stopped = nextStop();
+      await gdb.send('-exec-next');
+      await stopped;
+      await gdb.send('-stack-list-frames 0 19');
+      await gdb.send('-stack-list-variables --simple-values', 120_000);
+      times.push(performance.now() - t0);
+    }
+    await gdb.send('-exec-continue');
+    await exec;
+    await gdb.send('-target-detach').catch(() => undefined);
+    return times;
+  } finally {
+    await gdb.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const ws = tempWorkspace('ring0-bench-dap-');
+  try {
+    const started = await cli(['vm', 'start', '--gdb', '--workspace', ws], { timeoutMs: 300_000 });
+    if (started.code !== 0) throw new Error(`vm start failed: ${started.stderr}`);
+    const state = readState(vmPaths(ws))!;
+    const vmlinux = state.kernel?.vmlinux;
+    if (!vmlinux || !state.gdbSocket) throw new Error("needs the debug vmlinux (ring0 setup --debug-symbols) and a VM with the gdb stub");
+    console.log(`bench/dap-step: ${STEPS} steps from ${FUNCTION} per adapter, VM ${state.accel}`);
+
+    const ring0 = await dapSteps('ring0', new DebugClient('node', path.join(ROOT, 'dist', 'debugAdapter.js'), 'ring0-kernel'), ws, { workspace: ws });
+
+    const bridge = await bridgeUnixSocket(state.gdbSocket);
+    const cdtAdapter = path.join(ROOT, 'node_modules', 'cdt-gdb-adapter', 'dist', 'debugTargetAdapter.js');
+    const peer = await dapSteps('cdt-gdb-adapter', new DebugClient('node', cdtAdapter, 'gdbtarget'), ws, {
+      type: 'gdbtarget', request: 'attach', program: vmlinux, target: { type: 'remote', parameters: [bridge.address] },
+    }).finally(() => bridge.close());
+
+    const rawBridge = await bridgeUnixSocket(state.gdbSocket);
+    const raw = await rawMiSteps(ws, vmlinux, rawBridge.address).finally(() => rawBridge.close());
+
+    const r = summarize(ring0);
+    const p = summarize(peer);
+    const m = summarize(raw);
+    const line = (n: string, s: ReturnType<typeof summarize>) => console.log(`${n.padEnd(16)} p50 ${s.median.toFixed(1).padStart(7)} ms   max ${s.max.toFixed(1).padStart(8)} ms`);
+    line('ring0', r);
+    line('cdt-gdb-adapter', p);
+    line('raw gdb/MI', m);
+    console.log(`ratio ring0/peer p50 ${(r.median / p.median).toFixed(2)} (goal < 1), ring0/raw p50 ${(r.median / m.median).toFixed(2)} (goal <= 1.3), ring0 max ${r.max.toFixed(0)} ms (goal < 2000)`);
+  } finally {
+    await disposeWorkspace(ws);
+  }
+}
+
+void main().catch((e: Error) => {
+  console.error(`bench/dap-step failed: ${e.message}`);
+  process.exitCode = 1;
+});
