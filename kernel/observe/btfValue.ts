@@ -288,3 +288,27 @@ export function findStructs(btf: Btf, by: { name?: string; size?: number; sizeSl
     return true;
   });
 }
+
+/**
+ * Structs the object itself names: types of its global variables and the key/value types of its
+ * BTF-defined maps (rather than kernel structs pulled in from vmlinux.h).
+ */
+export function objectStructIds(btf: Btf): Set<number> {
+  const out = new Set<number>();
+  const add = (id: number) => {
+    const t = btf.resolve(id);
+    if (t && (t.kind === BTF_KIND.STRUCT || t.kind === BTF_KIND.UNION) && t.name) out.add(t.id);
+  };
+  for (const t of btf.types) {
+    if (t.kind !== BTF_KIND.VAR) continue;
+    const def = btf.resolve(t.sizeOrType);
+    add(t.sizeOrType);
+    // Map definitions: `__type(key, struct k)` is a member `struct k *key`.
+    for (const m of def?.members ?? []) {
+      if (m.name !== 'key' && m.name !== 'value') continue;
+      const ptr = btf.resolve(m.type);
+      if (ptr?.kind === BTF_KIND.PTR) add(ptr.sizeOrType);
+    }
+  }
+  return out;
+}

@@ -63,6 +63,9 @@ class BtfBuilder {
   typedef(name: string, t: number): number {
     return this.add(name, 8, 0, t, Buffer.alloc(0));
   }
+  variable(name: string, t: number): number {
+    return this.add(name, 14, 0, t, Buffer.alloc(4));
+  }
   ptr(t: number): number {
     return this.add('', 2, 0, t, Buffer.alloc(0));
   }
@@ -199,6 +202,20 @@ describe('record decoder', () => {
     const bare = new RecordDecoder({ mapType: 'ringbuf' });
     assert.equal(bare.decodeLine('0102').hex, '0102');
     assert.match(bare.notes[0], /no BTF/);
+  });
+
+  it('prefers the object\'s own struct (a global of that type) among structs of the same size', () => {
+    const b = new BtfBuilder();
+    const u32 = b.int('unsigned int', 4);
+    const u64 = b.int('long long unsigned int', 8);
+    b.struct('list_head', 16, [['next', u64, 0], ['prev', u64, 64]]);
+    const rec = b.struct('my_record', 16, [['a', u32, 0], ['b', u32, 32], ['c', u64, 64]]);
+    b.struct('rb_node', 16, [['x', u64, 0], ['y', u64, 64]]);
+    b.variable('my_record_type', rec);
+    const btf = b.build();
+    const d = new RecordDecoder({ mapType: 'ringbuf', btf });
+    assert.deepEqual(d.decodeLine('01000000020000000300000000000000').value, { a: 1, b: 2, c: 3 });
+    assert.throws(() => new RecordDecoder({ mapType: 'ringbuf', btf, structName: 'x' }), /structs there: my_record \(16 bytes\), list_head/);
   });
 
   it('decodes as the struct the user names, and reports truncated and oversized records', () => {
