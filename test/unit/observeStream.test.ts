@@ -6,7 +6,9 @@ import { Btf } from '../../kernel/elf/btf';
 import { BtfValueError, decodeBtfValue, encodeBtfValue, findStructs } from '../../kernel/observe/btfValue';
 import { encodeMapInput } from '../../kernel/observe/mapEdit';
 import { RecordDecoder, RecordTypeError } from '../../kernel/observe/records';
-import { parseReaderReport } from '../../kernel/observe/stream';
+import { parseReaderReport, streamMap, type RecordBatch } from '../../kernel/observe/stream';
+import { StreamHandle, type AgentChannel } from '../../kernel/agent/handles';
+import type { Frame } from '../../kernel/agent/protocol';
 import { filterTracepoints, parseAvailableEvents } from '../../kernel/observe/tracepoints';
 
 /** A tiny BTF writer: just enough kinds to build the types the tests decode. */
@@ -70,6 +72,9 @@ class BtfBuilder {
     return this.add('', 2, 0, t, Buffer.alloc(0));
   }
   build(): Btf {
+    return Btf.parse(this.raw());
+  }
+  raw(): Buffer {
     const types = Buffer.concat(this.types);
     const strs = Buffer.concat(this.strs);
     const h = Buffer.alloc(24);
@@ -80,7 +85,7 @@ class BtfBuilder {
     h.writeUInt32LE(types.length, 12);
     h.writeUInt32LE(types.length, 16);
     h.writeUInt32LE(strs.length, 20);
-    return Btf.parse(Buffer.concat([h, types, strs]));
+    return Buffer.concat([h, types, strs]);
   }
 }
 
@@ -290,5 +295,122 @@ describe('tracepoint catalogue', () => {
     assert.deepEqual(filterTracepoints(cats, 'openat'), [{ name: 'syscalls', events: ['sys_enter_openat', 'sys_exit_openat'] }]);
     assert.deepEqual(filterTracepoints(cats, 'exit_open'), [{ name: 'syscalls', events: ['sys_exit_openat'] }]);
     assert.equal(filterTracepoints(cats, '').length, 3);
+  });
+});
+
+/** An agent whose `run` answers bpftool/loader calls and whose stream is a real StreamHandle fed by the test. */
+function fakeAgent(opts: { mapType: string; btf?: Buffer }) {
+  const calls: string[][] = [];
+  let resolveEnd: (f: Frame) => void = () => undefined;
+  const closed: string[] = [];
+  const channel: AgentChannel = {
+    call: (req) => {
+      closed.push(req.op);
+      if (req.op === 'stream.close') setImmediate(() => resolveEnd({ version: 1, json: { ok: true, ev: 'end', reason: 'closed', delivered: 7, dropped: 5, truncated: 0, exitCode: null }, payload: Buffer.alloc(0) }));
+      return Promise.resolve({ version: 1, json: { ok: true }, payload: Buffer.alloc(0) });
+    },
+    notify: () => undefined,
+  };
+  const handle = new StreamHandle(channel, 9, new Promise<Frame>((r) => (resolveEnd = r)), 1024, true);
+  const ok = (stdout: string | Buffer, exitCode = 0, stderr = '') => ({ exitCode, signal: null, timedOut: false, pid: 1, stdout: Buffer.from(stdout), stderr: Buffer.from(stderr) });
+  const agent = {
+    run: (argv: readonly string[]) => {
+      calls.push([...argv]);
+      if (argv[0] === 'bpftool') return Promise.resolve(ok(JSON.stringify([{ id: 3, type: opts.mapType, name: 'events', bytes_key: 0, bytes_value: 0, max_entries: 4096, flags: 0 }])));
+      if (argv[1] === 'list') return Promise.resolve(ok(JSON.stringify({ ok: true, pinRoot: '/sys/fs/bpf/ring0', objects: [] })));
+      if (argv[1] === 'map-btf') return Promise.resolve(opts.btf ? ok(opts.btf, 0, '#map {"id":3,"btfId":9,"own":false,"keyTypeId":0,"valueTypeId":0}\n') : ok('', 3));
+      return Promise.reject(new Error(`unexpected ${argv.join(' ')}`));
+    },
+    openStream: (argv: readonly string[]) => {
+      calls.push([...argv]);
+      return handle;
+    },
+  };
+  const batch = (records: string[], delivered: number, dropped: number) =>
+    handle.onEvent({ version: 1, json: { id: 9, ev: 'records', n: records.length, delivered, dropped }, payload: Buffer.from(records.map((r) => r + '\n').join('')) });
+  const stderr = (text: string) => handle.onEvent({ version: 1, json: { id: 9, ev: 'stderr' }, payload: Buffer.from(text) });
+  const exit = (delivered: number, dropped: number) => resolveEnd({ version: 1, json: { ok: true, ev: 'end', reason: 'exit', delivered, dropped, truncated: 0, exitCode: 0 }, payload: Buffer.alloc(0) });
+  /** Resolves once streamMap has opened its stream (it first lists maps and reads the BTF). */
+  const opened = async () => {
+    for (let i = 0; i < 500 && !calls.some((c) => c[1] === 'stream'); i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setImmediate(r));
+  };
+  return { agent, calls, closed, batch, stderr, exit, opened };
+}
+
+function btfBytes(): Buffer {
+  const b = new BtfBuilder();
+  const u32 = b.int('unsigned int', 4);
+  b.struct('rec', 8, [['a', u32, 0], ['b', u32, 32]]);
+  return b.raw();
+}
+
+describe('streamMap over a real StreamHandle', () => {
+  it('decodes batches, counts agent drops and perf losses, and ends with exact totals', async () => {
+    const f = fakeAgent({ mapType: 'perf_event_array', btf: btfBytes() });
+    const got: RecordBatch[] = [];
+    const run = (async () => {
+      for await (const b of streamMap(f.agent, 'events', { loaderPath: '/fake/loader' })) got.push(b);
+    })();
+    await f.opened();
+    f.stderr('#ready {"id":3,"name":"events","type":"perf_event_array","maxEntries":1}\n#lost {"cpu":0,"count":4}\n');
+    f.batch(['0:0100000002000000', '1:03000000040000000000000000000000', 'garbage'], 3, 0);
+    f.batch(['0:0500000006000000'], 4, 6);
+    f.stderr('#lost {"cpu":1,"count":2}\n#end {"records":10,"bytes":80,"lost":6,"elapsedNs":5,"outputError":false}\n');
+    await new Promise((r) => setTimeout(r, 20));
+    f.exit(4, 6);
+    await run;
+    assert.deepEqual(f.calls.at(-1), ['/fake/loader', 'stream', '--id', '3']);
+    const records = got.flatMap((b) => b.records);
+    assert.deepEqual(records.map((r) => [r.cpu, r.type, r.value, r.error !== undefined]), [
+      [0, 'struct rec', { a: 1, b: 2 }, false],
+      [1, undefined, undefined, false], // 16 bytes: no struct fits within perf's padding, so hex
+      [undefined, undefined, undefined, true],
+      [0, 'struct rec', { a: 5, b: 6 }, false],
+    ]);
+    const end = got.at(-1)?.end;
+    assert.ok(end);
+    assert.deepEqual([end.reason, end.records, end.delivered, end.agentDropped, end.kernelLost, end.malformed], ['exit', 4, 4, 6, 6, 1]);
+    assert.equal(end.reader?.records, 10);
+  });
+
+  it('stops at --count (closing the reader) and refuses maps that do not stream', async () => {
+    const f = fakeAgent({ mapType: 'ringbuf' });
+    const got: RecordBatch[] = [];
+    const run = (async () => {
+      for await (const b of streamMap(f.agent, '3', { loaderPath: '/fake/loader', count: 2 })) got.push(b);
+    })();
+    await f.opened();
+    f.batch(['0102', '0304', '0506'], 3, 0);
+    await run;
+    assert.deepEqual(got.flatMap((b) => b.records).map((r) => r.hex), ['0102', '0304']);
+    assert.ok(f.closed.includes('stream.close'));
+    const end = got.at(-1)?.end;
+    assert.deepEqual([end?.reason, end?.records, end?.delivered, end?.agentDropped], ['count', 2, 7, 5]);
+    assert.match(end?.notes[0] ?? '', /no BTF/);
+
+    const h = fakeAgent({ mapType: 'hash' });
+    await assert.rejects(async () => {
+      for await (const _ of streamMap(h.agent, 'events', { loaderPath: '/fake/loader' })) void _;
+    }, /hash map: only ringbuf and perf_event_array maps stream records/);
+    await assert.rejects(async () => {
+      for await (const _ of streamMap(h.agent, 'events', { count: 0 })) void _;
+    }, /count must be a positive integer/);
+  });
+
+  it('stops on abort', async () => {
+    const f = fakeAgent({ mapType: 'ringbuf' });
+    const ac = new AbortController();
+    const got: RecordBatch[] = [];
+    const run = (async () => {
+      for await (const b of streamMap(f.agent, 'events', { loaderPath: '/fake/loader', signal: ac.signal })) got.push(b);
+    })();
+    await f.opened();
+    f.batch(['aa'], 1, 0);
+    await new Promise((r) => setTimeout(r, 10));
+    ac.abort();
+    await run;
+    assert.equal(got.at(-1)?.end?.reason, 'aborted');
+    assert.equal(got.flatMap((b) => b.records).length, 1);
   });
 });

@@ -125,8 +125,9 @@ describe('exec_events sample: maps, streams and bpftrace in the VM', () => {
     assert.match(r.stderr, new RegExp(`${N} records \\(count\\); delivered \\d+, dropped 0`));
   });
 
-  it('streams perf-event-array records with their CPU', async () => {
-    const streaming = cli(['bpf', 'stream', 'exec_events_perf', '--json-lines', '--count', '3', '--timeout', '120000', '-w', ws], { cwd: ws, timeoutMs: 150_000 });
+  it('streams perf-event-array records with their CPU (map by pin path, struct by name)', async () => {
+    const pin = '/sys/fs/bpf/ring0/exec_events/maps/exec_events_perf';
+    const streaming = cli(['bpf', 'stream', pin, '--struct', 'exec_event', '--json-lines', '--count', '3', '--timeout', '120000', '-w', ws], { cwd: ws, timeoutMs: 150_000 });
     await new Promise((r) => setTimeout(r, 2000));
     await execs(6, 0.2);
     const r = await streaming;
