@@ -152,6 +152,11 @@ describe('observe CLI arguments', () => {
     await usage(['bpftrace', '-e', 'BEGIN{}', '--duration', '-1'], /--duration/);
   });
 
+  it('rejects a bad tracepoints --format', async () => {
+    await usage(['tracepoints', '--format', 'sched'], /--format takes CATEGORY:EVENT/);
+    await usage(['tracepoints', 'a', 'b'], /unexpected argument 'b'/);
+  });
+
   it('without a VM, the commands say how to start one (exit 1)', async () => {
     for (const args of [['bpf', 'stream', 'm', '-w', '/nonexistent-ring0-ws'], ['bpftrace', '-e', 'BEGIN{}', '-w', '/nonexistent-ring0-ws']]) {
       const t = io();
@@ -163,6 +168,6 @@ describe('observe CLI arguments', () => {
   it('lists the observe commands in help', async () => {
     const t = io();
     await main(['--help'], t.cli);
-    for (const c of ['bpf stream', 'bpf update', 'bpf delete', 'bpftrace', 'trace', 'bpf progs', 'bpf maps', 'bpf dump']) assert.ok(t.out().includes(c), c);
+    for (const c of ['bpf stream', 'bpf update', 'bpf delete', 'bpftrace', 'trace', 'tracepoints', 'bpf progs', 'bpf maps', 'bpf dump']) assert.ok(t.out().includes(c), c);
   });
 });

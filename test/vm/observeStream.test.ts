@@ -151,7 +151,7 @@ describe('exec_events sample: maps, streams and bpftrace in the VM', () => {
     assert.match(missing.stderr, /no struct 'nope'.*exec_event \(104 bytes\)/);
   });
 
-  it('lists tracepoint categories and parses an event format', async () => {
+  it('lists tracepoint categories and parses an event format (API and ring0 tracepoints)', async () => {
     const agent = await connectAgent(ws);
     try {
       const cats = await listTracepoints(agent);
@@ -164,6 +164,11 @@ describe('exec_events sample: maps, streams and bpftrace in the VM', () => {
     } finally {
       agent.close();
     }
+    const listed = JSON.parse(await ok(['tracepoints', 'process_exec', '--json', '-w', ws])) as Array<{ name: string; events: string[] }>;
+    assert.ok(listed.some((c) => c.name === 'sched' && c.events.includes('sched_process_exec')), JSON.stringify(listed));
+    assert.ok(listed.every((c) => c.events.every((e) => `${c.name}:${e}`.includes('process_exec'))));
+    const fmt = JSON.parse(await ok(['tracepoints', '--format', 'syscalls:sys_enter_openat', '--json', '-w', ws])) as { fields: Array<{ name: string }> };
+    assert.deepEqual(fmt.fields.map((x) => x.name), ['__syscall_nr', 'dfd', 'filename', 'flags', 'mode']);
   });
 
   it('runs a bpftrace one-liner in the guest; Ctrl-C makes it print its count() and hist() maps, parsed', async () => {
