@@ -6,10 +6,11 @@ import { BUILD_COMMANDS } from './commands/build';
 import { LAB_COMMANDS } from './commands/lab';
 import { BPF_COMMANDS } from './commands/bpf';
 import { TRACE_COMMANDS } from './commands/trace';
+import { BPFTRACE_COMMANDS } from './commands/bpftrace';
 import { dapCommand } from './commands/dap';
 import { RING0_VERSION } from '../version';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...BUILD_COMMANDS, ...LAB_COMMANDS, ...BPF_COMMANDS, ...TRACE_COMMANDS, dapCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...BUILD_COMMANDS, ...LAB_COMMANDS, ...BPF_COMMANDS, ...TRACE_COMMANDS, ...BPFTRACE_COMMANDS, dapCommand];
 
 export function usage(all: CliCommand[] = COMMANDS): string {
   const commands = all.filter((c) => !c.hidden);
