@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { defaultCatalogDir, loadCatalog } from '../../labs/model/catalog';
 import { checkLab } from '../../labs/model/check';
 import { parseCheckerOutput } from '../../labs/model/manifest';
+import { requirementProbes } from '../../labs/model/requirements';
 import { run } from '../../kernel/util/run';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -105,6 +106,18 @@ describe('lab catalog', () => {
     assert.equal(failed.passed, false);
     assert.match(failed.objectives[1].message, /the checker stopped on the host \(exit 3\): qemu: boom/);
     await assert.rejects(checkLab(noBuild, '/nowhere', { host: 'HOST' }, { buildModule: deps(0).buildModule, run: deps(0).run }), /needs a host step/);
+  });
+
+  it('probes the kvm requirement in the guest and knows the checker\'s unmet message', () => {
+    assert.deepEqual(requirementProbes({}), []);
+    assert.deepEqual(requirementProbes({ kvm: false, fullKernel: true, qemuDevices: ['edu'] }), []);
+    const [kvm] = requirementProbes({ kvm: true });
+    assert.equal(kvm.requirement, 'kvm');
+    assert.match(kvm.script, /\/dev\/kvm/);
+    assert.match('needs KVM: this VM\'s CPU has no vmx/svm flag', kvm.unmetMessage);
+    assert.doesNotMatch('expected the lines KVM API version 12', kvm.unmetMessage);
+    const lab = loadCatalog().labs.find((l) => l.id === 'kvm-vmm');
+    assert.ok(lab && lab.requirements.kvm, 'the kvm-vmm lab declares requirements.kvm');
   });
 
   it('kills a host script\'s whole process group on timeout', async () => {
