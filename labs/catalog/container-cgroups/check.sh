@@ -53,18 +53,18 @@ else
   usage() { sed -n 's/^usage_usec //p' "$cg/cpu.stat"; }
   sh ./limits.sh sh -c 'while :; do :; done' > /dev/null 2>&1 &
   bg=$!
-  sleep 0.5
+  sleep 0.3
   u0=$(usage); t0=$(date +%s%N)
-  sleep 2
+  sleep 1.5
   u1=$(usage); t1=$(date +%s%N)
   kill -9 "$bg" 2>/dev/null; wait "$bg" 2>/dev/null; bg=
   share=$(( (u1 - u0) * 100 / ((t1 - t0) / 1000) ))   # CPU microseconds per wall microsecond, in %
   if [ "$((u1 - u0))" -le 0 ]; then
     echo "FAIL cpu-limit a busy loop started through limits.sh used no CPU time in $cg: is it moved into the cgroup?"
   elif [ "$share" -le 15 ]; then
-    echo "PASS cpu-limit a busy loop in the cgroup got ${share}% of a CPU over 2 s (cpu.max 10000 100000)"
+    echo "PASS cpu-limit a busy loop in the cgroup got ${share}% of a CPU over 1.5 s (cpu.max 10000 100000)"
   else
-    echo "FAIL cpu-limit a busy loop in the cgroup got ${share}% of a CPU over 2 s, more than the 10% cpu.max allows"
+    echo "FAIL cpu-limit a busy loop in the cgroup got ${share}% of a CPU over 1.5 s, more than the 10% cpu.max allows"
   fi
 fi
 
