@@ -54,6 +54,8 @@ def load(engine):
     job = data['jobs'][0]
     opts = dict(data.get('global options', {}))
     opts.update(job.get('job options', {}))
+    if job.get('error') and 'filename' not in opts:
+        return None, f'{path} has no filename: the job needs the same [global] section as libaio.fio (filename=/dev/nullb0, direct, rw, bs, iodepth, runtime)'
     if job.get('error'):
         return None, f'fio {path}: the job failed with error {job["error"]} ({err[0] if err else "see fio output"})'
     return (opts, job['read']), None
