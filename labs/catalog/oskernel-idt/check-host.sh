@@ -32,7 +32,7 @@ i=0
 while kill -0 "$qpid" 2>/dev/null && [ $i -lt 80 ]; do sleep 0.1; i=$((i + 1)); done
 timedout=0
 if kill -0 "$qpid" 2>/dev/null; then timedout=1; kill -9 "$qpid"; fi
-wait "$qpid"; status=$?
+wait "$qpid" 2>/dev/null; status=$?
 qpid=
 serial=$(tr -d '\r' < "$out/serial.log" 2>/dev/null)
 if [ ! -s "$out/int.log" ] && [ -s "$out/qemu.log" ]; then
