@@ -1,11 +1,17 @@
 #!/bin/sh
 # Checker for the kvm-vmm lab, run in the guest from the lab folder: compiles vmm.c with the host's cc,
 # then — only where /dev/kvm is usable in this VM (nested virtualization) — runs it and reads its output.
-# Without KVM every run objective fails with a "needs KVM" message that says why.
+# Without KVM every run objective fails with a "needs KVM" message that says why. Unloads the KVM
+# modules again if it loaded them.
 # Prints PASS/FAIL <objective> <message>.
 work=/tmp/ring0-kvm-vmm
 rm -rf "$work"; mkdir -p "$work"
-trap 'rm -rf "$work"' EXIT
+loaded=0
+cleanup() {
+  [ $loaded = 1 ] && rmmod kvm_intel kvm_amd kvm 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
 rest() { for o in "$@"; do echo "FAIL $o $why"; done; }
 
 if ! cc -O2 -Wall -o "$work/vmm" vmm.c > "$work/cc.log" 2>&1; then
@@ -18,6 +24,7 @@ echo "PASS builds cc -O2 -Wall vmm.c"
 # which a VM has only with nested virtualization.
 if [ ! -c /dev/kvm ]; then
   modprobe kvm_intel 2>/dev/null || modprobe kvm_amd 2>/dev/null
+  [ -c /dev/kvm ] && loaded=1
 fi
 if [ ! -c /dev/kvm ]; then
   if ! grep -qE '^flags.* (vmx|svm)( |$)' /proc/cpuinfo; then
