@@ -151,6 +151,9 @@ export async function runDoctor(env: DoctorEnv = systemDoctorEnv()): Promise<Doc
     { name: 'clangd', programs: ['clangd'], versionArgs: ['--version'], packages: ['clangd'], required: false, purpose: 'hover and completion on kernel APIs' },
     { name: 'chromium', programs: ['chromium', '/usr/bin/chromium'], versionArgs: ['--version'], packages: ['chromium'], required: false, purpose: 'the browser for Ring0\'s real-VS-Code UI tests', setupFlag: '--test-host' },
     { name: 'bpftrace', programs: ['bpftrace'], versionArgs: ['--version'], packages: ['bpftrace'], required: false, purpose: '`ring0 bpftrace` and .bt files (runs in the VM from the host-root share)', setupFlag: '--test-host' },
+    // Tools the io_uring and container labs run in the VM from the host root.
+    { name: 'fio', programs: ['fio'], versionArgs: ['--version'], packages: ['fio'], required: false, purpose: 'the io_uring labs\' libaio vs io_uring benchmark', setupFlag: '--test-host' },
+    { name: 'strace', programs: ['strace'], versionArgs: ['-V'], packages: ['strace'], required: false, purpose: 'counts system calls in the linked-SQE io_uring lab', setupFlag: '--test-host' },
     { name: 'g++ (code-server build)', programs: ['g++'], versionArgs: ['--version'], packages: ['g++', 'make', 'python3'], required: false, purpose: 'builds code-server\'s native modules for the real-VS-Code tests', setupFlag: '--test-host' },
   ];
   const checks = await Promise.all(programs.map((p) => programCheck(env, p)));
@@ -166,6 +169,7 @@ export async function runDoctor(env: DoctorEnv = systemDoctorEnv()): Promise<Doc
   checks.push(
     fileCheck(env, { name: 'libbpf headers', file: '/usr/include/bpf/bpf_helpers.h', packages: ['libbpf-dev'], required: true, purpose: 'BPF program headers and the guest BPF loader' }),
     fileCheck(env, { name: 'static libc', file: '/usr/lib/x86_64-linux-gnu/libc.a', packages: ['libc6-dev'], required: true, purpose: 'links the static guest agent' }),
+    fileCheck(env, { name: 'liburing headers', file: '/usr/include/liburing.h', packages: ['liburing-dev'], required: false, purpose: 'the io_uring labs\' C programs, compiled in the VM', setupFlag: '--test-host' }),
     fileCheck(env, { name: 'Kerberos headers (code-server build)', file: '/usr/include/gssapi/gssapi.h', packages: ['libkrb5-dev'], required: false, purpose: 'code-server\'s kerberos module, for the real-VS-Code tests', setupFlag: '--test-host' }),
     await nodeForTestsCheck(env),
   );

@@ -17,6 +17,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   input?: string | Buffer;
   maxOutputBytes?: number;
+  /** Runs the program in its own process group and kills the whole group on timeout (scripts that start daemons or QEMU). */
+  processGroup?: boolean;
 }
 
 export function run(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -34,14 +36,20 @@ export function run(file: string, args: readonly string[], opts: RunOptions = {}
     };
     let child;
     try {
-      child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], detached: !!opts.processGroup });
     } catch (e) {
       resolve({ code: null, signal: null, stdout, stderr, timedOut, spawnError: String((e as Error).message) });
       return;
     }
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      if (opts.processGroup && child.pid) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      } else child.kill('SIGKILL');
     }, opts.timeoutMs ?? 30_000);
     child.stdout.setEncoding('utf8').on('data', (d: string) => { if (stdout.length < max) stdout += d; });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < max) stderr += d; });

@@ -11,14 +11,27 @@ export interface CheckDeps {
   /** Loads a BPF object into the VM under `name` (replacing a previous load). */
   loadBpf?(object: string, name: string): Promise<{ ok: boolean; error?: string }>;
   /** Runs argv in the guest with `stdin` as its input. */
-  run(argv: string[], opts: { cwd: string; timeoutMs: number; stdin: string }): Promise<{ exitCode: number | null; stdout: Buffer; stderr: Buffer; timedOut?: boolean }>;
+  run(argv: string[], opts: RunOpts): Promise<RunOutput>;
+  /** Runs argv on the host (for checkers with a host script), killing its whole process group on timeout. */
+  runHost?(argv: string[], opts: RunOpts): Promise<RunOutput>;
+}
+
+interface RunOpts { cwd: string; timeoutMs: number; stdin: string }
+interface RunOutput { exitCode: number | null; stdout: Buffer; stderr: Buffer; timedOut?: boolean }
+
+/** The checker scripts' text, from the catalog: the guest script and the optional host script. */
+export interface CheckerScripts {
+  guest?: string;
+  host?: string;
 }
 
 /**
- * `dir` is the user's copy of the lab in the workspace; `checker` is the guest script's text from the
- * catalog, sent on stdin (`sh -s`): the user cannot edit it, and it needs no shared path in the guest.
+ * `dir` is the user's copy of the lab in the workspace; `checker` is the scripts' text from the catalog
+ * (a string: the guest script), sent on stdin (`sh -s`): the user cannot edit them, and they need no
+ * shared path in the guest. The host script, if any, runs first, on the host, from `dir`.
  */
-export async function checkLab(lab: LabManifest, dir: string, checker: string, deps: CheckDeps): Promise<LabCheck> {
+export async function checkLab(lab: LabManifest, dir: string, checker: string | CheckerScripts, deps: CheckDeps): Promise<LabCheck> {
+  const scripts: CheckerScripts = typeof checker === 'string' ? { guest: checker } : checker;
   const reported = new Map<string, { passed: boolean; message: string }>();
   let stop: string | undefined;
   if (lab.checker.build === 'module') {
@@ -43,15 +56,24 @@ export async function checkLab(lab: LabManifest, dir: string, checker: string, d
       if (!l.ok) stop = 'fix loading first (objective "loads")';
     }
   }
-  if (!stop) {
-    const r = await deps.run(['sh', '-s'], { cwd: dir, timeoutMs: 120_000, stdin: checker });
-    for (const l of parseCheckerOutput(r.stdout.toString('utf8'))) if (!reported.has(l.objective)) reported.set(l.objective, l);
-    if (r.timedOut) stop = 'the checker timed out in the guest';
-    else if (r.exitCode !== 0) stop = `the checker stopped (exit ${r.exitCode}): ${r.stderr.toString('utf8').trim().split('\n').slice(-2).join(' ') || 'no message'}`;
+  if (!stop && scripts.host !== undefined) {
+    if (!deps.runHost) throw new Error('this checker needs a host step');
+    stop = collect(await deps.runHost(['sh', '-s'], { cwd: dir, timeoutMs: 120_000, stdin: scripts.host }), 'on the host', reported);
+  }
+  if (!stop && scripts.guest !== undefined) {
+    stop = collect(await deps.run(['sh', '-s'], { cwd: dir, timeoutMs: 120_000, stdin: scripts.guest }), 'in the guest', reported);
   }
   const objectives: ObjectiveResult[] = lab.objectives.map((o) => {
     const got = reported.get(o.id);
     return { id: o.id, text: o.text, passed: got?.passed ?? false, message: got?.message ?? (stop ?? 'the checker did not report this objective') };
   });
   return { at: new Date().toISOString(), passed: objectives.every((o) => o.passed), objectives };
+}
+
+/** Records a script's PASS/FAIL lines (first report of an objective wins); returns why it stopped, if it did. */
+function collect(r: RunOutput, where: string, reported: Map<string, { passed: boolean; message: string }>): string | undefined {
+  for (const l of parseCheckerOutput(r.stdout.toString('utf8'))) if (!reported.has(l.objective)) reported.set(l.objective, l);
+  if (r.timedOut) return `the checker timed out ${where}`;
+  if (r.exitCode !== 0) return `the checker stopped ${where} (exit ${r.exitCode}): ${r.stderr.toString('utf8').trim().split('\n').slice(-2).join(' ') || 'no message'}`;
+  return undefined;
 }

@@ -36,7 +36,12 @@ export interface LabManifest {
     build?: 'module' | 'bpf';
     bpfSource?: string;
     /** Shell script run in the guest (busybox/host tools) from the lab folder; prints PASS/FAIL lines. */
-    guest: string;
+    guest?: string;
+    /**
+     * Shell script run on the HOST from the lab folder, before the guest script, for work that needs no
+     * Linux VM (building and booting a bare-metal kernel in its own QEMU); prints PASS/FAIL lines.
+     */
+    host?: string;
   };
 }
 
@@ -81,8 +86,10 @@ export function validateManifest(raw: unknown, file: string, knownSeeds?: Readon
   if (typeof req !== 'object' || Array.isArray(req)) throw new ManifestError(file, 'requirements', 'must be an object');
   for (const k of ['kvm', 'fullKernel']) if (req[k] !== undefined && typeof req[k] !== 'boolean') throw new ManifestError(file, `requirements.${k}`, 'must be true or false');
   const checker = o.checker as Record<string, unknown> | undefined;
-  const guest = (c: Record<string, unknown>) => str(c, file, 'guest', undefined, 'checker.guest');
-  if (typeof checker !== 'object' || checker === null) throw new ManifestError(file, 'checker', 'must be an object with a guest script');
+  if (typeof checker !== 'object' || checker === null) throw new ManifestError(file, 'checker', 'must be an object with a guest or host script');
+  if (checker.guest === undefined && checker.host === undefined) throw new ManifestError(file, 'checker', 'needs a guest script, a host script or both');
+  const guest = checker.guest !== undefined ? str(checker, file, 'guest', undefined, 'checker.guest') : undefined;
+  const host = checker.host !== undefined ? str(checker, file, 'host', undefined, 'checker.host') : undefined;
   if (checker.build !== undefined && checker.build !== 'module' && checker.build !== 'bpf') throw new ManifestError(file, 'checker.build', "must be 'module' or 'bpf' when given");
   if (checker.build === 'bpf') str(checker, file, 'bpfSource', /\.bpf\.c$/, 'checker.bpfSource');
   return {
@@ -99,7 +106,8 @@ export function validateManifest(raw: unknown, file: string, knownSeeds?: Readon
     checker: {
       ...(checker.build ? { build: checker.build as 'module' | 'bpf' } : {}),
       ...(checker.build === 'bpf' ? { bpfSource: checker.bpfSource as string } : {}),
-      guest: guest(checker),
+      ...(guest ? { guest } : {}),
+      ...(host ? { host } : {}),
     },
   };
 }

@@ -82,6 +82,7 @@ describe('setup planning', () => {
     assert.ok(plain.includes('clangd'), 'clangd has no flag of its own');
     const all = packagesToInstall(checks, { debugSymbols: true, kernelSource: true, testHost: true });
     assert.ok(all.includes('linux-image-6.1.0-56-cloud-amd64-dbg') && all.includes('linux-source-6.1') && all.includes('chromium') && all.includes('bpftrace'));
+    for (const p of ['fio', 'strace', 'liburing-dev']) assert.ok(all.includes(p) && !plain.includes(p), `${p} comes with --test-host (the labs need it)`);
     assert.equal(new Set(all).size, all.length, 'each package once');
   });
 

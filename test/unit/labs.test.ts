@@ -1,13 +1,15 @@
 // The lab model: every catalog manifest is valid and names a real seed; a broken manifest is reported
 // by file and field while the rest loads; checker output parsing; a failed build stops the check.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultCatalogDir, loadCatalog } from '../../labs/model/catalog';
 import { checkLab } from '../../labs/model/check';
 import { parseCheckerOutput } from '../../labs/model/manifest';
+import { requirementProbes } from '../../labs/model/requirements';
+import { run } from '../../kernel/util/run';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SEEDS = path.resolve(ROOT, '..', 'shared', 'seeds');
@@ -63,6 +65,79 @@ describe('lab catalog', () => {
     assert.equal(r.passed, false);
     assert.deepEqual(r.objectives[0], { id: 'builds', text: lab.objectives[0].text, passed: false, message: "hello_lab.c:7: expected ';'" });
     assert.ok(r.objectives.slice(1).every((o) => !o.passed && /fix the build first/.test(o.message)));
+  });
+
+  it('accepts a host-only checker, and names the field when neither script or the host file is there', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ring0-catalog-'));
+    try {
+      mkdirp(path.join(dir, 'host-lab', 'starter'));
+      writeFileSync(path.join(dir, 'host-lab', 'steps.md'), '# steps\n');
+      writeFileSync(path.join(dir, 'host-lab', 'check-host.sh'), 'echo PASS boots\n');
+      writeFileSync(path.join(dir, 'host-lab', 'lab.json'), JSON.stringify({ id: 'host-lab', title: 'x', track: 't', seed: 's', summary: 's', objectives: [{ id: 'boots', text: 'b' }], steps: 'steps.md', starter: 'starter', hints: [], checker: { host: 'check-host.sh' } }));
+      const { labs, errors } = loadCatalog(dir);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(labs[0].checker, { host: 'check-host.sh' });
+      assert.match(loadCatalogWith(dir, { id: 'no-script', objectives: [{ id: 'ab', text: 't' }], checker: {} }), /no-script\/lab\.json: checker: needs a guest script, a host script or both/);
+      assert.match(loadCatalogWith(dir, { id: 'no-host-file', objectives: [{ id: 'ab', text: 't' }], checker: { host: 'missing.sh' } }), /no-host-file\/lab\.json: (steps|checker\.host): /);
+      assert.match(loadCatalogWith(dir, { id: 'empty-host', objectives: [{ id: 'ab', text: 't' }], checker: { host: '' } }), /empty-host\/lab\.json: checker\.host: must be a non-empty string/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the host script before the guest script, and a failing host script stops the guest one', async () => {
+    const lab = { ...loadCatalog().labs.find((l) => l.id === 'module-hello')!, objectives: [{ id: 'boots', text: 'boots' }, { id: 'prints', text: 'prints' }] };
+    lab.checker = { host: 'h.sh', guest: 'g.sh' };
+    const calls: string[] = [];
+    const out = (stdout: string, exitCode = 0) => ({ exitCode, stdout: Buffer.from(stdout), stderr: Buffer.from(exitCode ? 'qemu: boom' : '') });
+    const deps = (hostExit: number) => ({
+      buildModule: async () => ({ ok: true, artifacts: [], diagnostics: [] }),
+      runHost: async (argv: string[], o: { stdin: string }) => (calls.push(`host ${argv.join(' ')} ${o.stdin}`), out('PASS boots booted\n', hostExit)),
+      run: async (argv: string[], o: { stdin: string }) => (calls.push(`guest ${argv.join(' ')} ${o.stdin}`), out('PASS prints printed\nPASS boots from the guest\n')),
+    });
+    const noBuild = { ...lab, checker: { host: 'h.sh', guest: 'g.sh' } };
+    const ok = await checkLab(noBuild, '/nowhere', { host: 'HOST', guest: 'GUEST' }, deps(0));
+    assert.deepEqual(calls, ['host sh -s HOST', 'guest sh -s GUEST']);
+    assert.equal(ok.passed, true);
+    assert.equal(ok.objectives[0].message, 'booted', 'the first report of an objective wins');
+    calls.length = 0;
+    const failed = await checkLab(noBuild, '/nowhere', { host: 'HOST', guest: 'GUEST' }, deps(3));
+    assert.deepEqual(calls, ['host sh -s HOST']);
+    assert.equal(failed.passed, false);
+    assert.match(failed.objectives[1].message, /the checker stopped on the host \(exit 3\): qemu: boom/);
+    await assert.rejects(checkLab(noBuild, '/nowhere', { host: 'HOST' }, { buildModule: deps(0).buildModule, run: deps(0).run }), /needs a host step/);
+  });
+
+  it('probes the kvm requirement in the guest and knows the checker\'s unmet message', () => {
+    assert.deepEqual(requirementProbes({}), []);
+    assert.deepEqual(requirementProbes({ kvm: false, fullKernel: true, qemuDevices: ['edu'] }), []);
+    const [kvm] = requirementProbes({ kvm: true });
+    assert.equal(kvm.requirement, 'kvm');
+    assert.match(kvm.script, /\/dev\/kvm/);
+    assert.match('needs KVM: this VM\'s CPU has no vmx/svm flag', kvm.unmetMessage);
+    assert.doesNotMatch('expected the lines KVM API version 12', kvm.unmetMessage);
+    const lab = loadCatalog().labs.find((l) => l.id === 'kvm-vmm');
+    assert.ok(lab && lab.requirements.kvm, 'the kvm-vmm lab declares requirements.kvm');
+  });
+
+  it('kills a host script\'s whole process group on timeout', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ring0-group-'));
+    try {
+      const pidFile = path.join(dir, 'child.pid');
+      const r = await run('sh', ['-c', `sleep 30 & echo $! > ${pidFile}; wait`], { timeoutMs: 500, processGroup: true });
+      assert.equal(r.timedOut, true);
+      const child = Number(readFileSync(pidFile, 'utf8'));
+      await new Promise((res) => setTimeout(res, 100));
+      let state = 'gone';
+      try {
+        state = readFileSync(`/proc/${child}/stat`, 'utf8').replace(/^.*\) /, '')[0];
+      } catch {
+        // reaped already
+      }
+      assert.ok(state === 'gone' || state === 'Z', `the background child was killed with its group (state ${state})`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

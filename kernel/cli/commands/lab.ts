@@ -10,6 +10,7 @@ import { buildModule } from '../../build/module';
 import { buildBpf } from '../../bpf/build';
 import { loadBpf } from '../../build/bpfLoad';
 import { connectAgent } from '../../vm/manager';
+import { run } from '../../util/run';
 import { workspaceOf } from './vm';
 
 const workspaceOption = { workspace: { type: 'string' as const, short: 'w' } };
@@ -80,18 +81,26 @@ export const labCheckCommand: CliCommand = {
     const ws = workspaceOf(inv);
     const dir = labDir(ws, lab.id);
     if (!existsSync(dir)) throw new Error(`lab ${lab.id} is not started in ${ws}; run 'ring0 lab start ${lab.id}'`);
-    const agent = await connectAgent(ws);
+    const script = (f: string | undefined) => (f === undefined ? undefined : readFileSync(path.join(lab.dir, f), 'utf8'));
+    const scripts = { guest: script(lab.checker.guest), host: script(lab.checker.host) };
+    // A lab checked only on the host (a bare-metal kernel in its own QEMU) needs no VM.
+    const needsVm = scripts.guest !== undefined || lab.checker.build === 'bpf';
+    const agent = needsVm ? await connectAgent(ws) : undefined;
+    const noVm = () => Promise.reject(new Error('this lab is checked on the host only'));
     let result: LabCheck;
     try {
-      const checker = readFileSync(path.join(lab.dir, lab.checker.guest), 'utf8');
-      result = await checkLab(lab, dir, checker, {
+      result = await checkLab(lab, dir, scripts, {
         buildModule: (d) => buildModule({ dir: d }),
         buildBpf: (file) => buildBpf({ file }),
-        loadBpf: (object, name) => loadBpf(agent, { object, name }),
-        run: (argv, o) => agent.run(argv, o),
+        loadBpf: (object, name) => (agent ? loadBpf(agent, { object, name }) : noVm()),
+        run: (argv, o) => (agent ? agent.run(argv, o) : noVm()),
+        runHost: async (argv, o) => {
+          const r = await run(argv[0], argv.slice(1), { cwd: o.cwd, timeoutMs: o.timeoutMs, input: o.stdin, processGroup: true });
+          return { exitCode: r.spawnError ? 127 : r.code, stdout: Buffer.from(r.stdout), stderr: Buffer.from(r.spawnError ?? r.stderr), timedOut: r.timedOut };
+        },
       });
     } finally {
-      agent.close();
+      agent?.close();
     }
     updateProgress(ws, lab.id, { lastCheck: result });
     inv.io.out(inv.values.json ? JSON.stringify({ id: lab.id, ...result }, null, 2) + '\n' : formatCheck(lab, result));
