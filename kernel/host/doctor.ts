@@ -150,6 +150,7 @@ export async function runDoctor(env: DoctorEnv = systemDoctorEnv()): Promise<Doc
     { name: 'make', programs: ['make'], versionArgs: ['--version'], packages: ['make'], required: true, purpose: 'runs Kbuild' },
     { name: 'clangd', programs: ['clangd'], versionArgs: ['--version'], packages: ['clangd'], required: false, purpose: 'hover and completion on kernel APIs' },
     { name: 'chromium', programs: ['chromium', '/usr/bin/chromium'], versionArgs: ['--version'], packages: ['chromium'], required: false, purpose: 'the browser for Ring0\'s real-VS-Code UI tests', setupFlag: '--test-host' },
+    { name: 'bpftrace', programs: ['bpftrace'], versionArgs: ['--version'], packages: ['bpftrace'], required: false, purpose: 'bpftrace one-liners in the VM (the eBPF labs run it from the host root)', setupFlag: '--test-host' },
     { name: 'g++ (code-server build)', programs: ['g++'], versionArgs: ['--version'], packages: ['g++', 'make', 'python3'], required: false, purpose: 'builds code-server\'s native modules for the real-VS-Code tests', setupFlag: '--test-host' },
   ];
   const checks = await Promise.all(programs.map((p) => programCheck(env, p)));
@@ -165,6 +166,7 @@ export async function runDoctor(env: DoctorEnv = systemDoctorEnv()): Promise<Doc
   checks.push(
     fileCheck(env, { name: 'libbpf headers', file: '/usr/include/bpf/bpf_helpers.h', packages: ['libbpf-dev'], required: true, purpose: 'BPF program headers and the guest BPF loader' }),
     fileCheck(env, { name: 'static libc', file: '/usr/lib/x86_64-linux-gnu/libc.a', packages: ['libc6-dev'], required: true, purpose: 'links the static guest agent' }),
+    fileCheck(env, { name: 'BCC (python3-bpfcc)', file: '/usr/lib/python3/dist-packages/bcc/__init__.py', packages: ['python3-bpfcc'], required: false, purpose: 'BCC/Python tools in the VM (the eBPF labs run them from the host root)', setupFlag: '--test-host' }),
     fileCheck(env, { name: 'Kerberos headers (code-server build)', file: '/usr/include/gssapi/gssapi.h', packages: ['libkrb5-dev'], required: false, purpose: 'code-server\'s kerberos module, for the real-VS-Code tests', setupFlag: '--test-host' }),
     await nodeForTestsCheck(env),
   );
