@@ -37,8 +37,9 @@ export function loadCatalog(dir: string = defaultCatalogDir(), knownSeeds?: Read
       }
       const lab = validateManifest(raw, file, knownSeeds);
       if (lab.id !== name) throw new ManifestError(file, 'id', `must equal the folder name '${name}'`);
-      for (const f of [lab.steps, lab.starter, lab.checker.guest]) {
-        if (!existsSync(path.join(dir, name, f))) throw new ManifestError(file, f === lab.steps ? 'steps' : f === lab.starter ? 'starter' : 'checker.guest', `${f} does not exist in the lab folder`);
+      const files: [string, string | undefined][] = [['steps', lab.steps], ['starter', lab.starter], ['checker.guest', lab.checker.guest], ['checker.setup', lab.checker.setup]];
+      for (const [field, f] of files) {
+        if (f !== undefined && !existsSync(path.join(dir, name, f))) throw new ManifestError(file, field, `${f} does not exist in the lab folder`);
       }
       labs.push({ ...lab, dir: path.join(dir, name) });
     } catch (e) {

@@ -8,8 +8,8 @@ import type { LabCheck, ObjectiveResult } from './progress';
 export interface CheckDeps {
   buildModule(dir: string): Promise<BuildResult>;
   buildBpf?(file: string): Promise<BuildResult>;
-  /** Loads a BPF object into the VM under `name` (replacing a previous load). */
-  loadBpf?(object: string, name: string): Promise<{ ok: boolean; error?: string }>;
+  /** Loads a BPF object into the VM under `name` (replacing a previous load); XDP/tc programs attach to `iface`. */
+  loadBpf?(object: string, name: string, opts?: { iface?: string }): Promise<{ ok: boolean; error?: string }>;
   /** Runs argv in the guest with `stdin` as its input. */
   run(argv: string[], opts: { cwd: string; timeoutMs: number; stdin: string }): Promise<{ exitCode: number | null; stdout: Buffer; stderr: Buffer; timedOut?: boolean }>;
 }
@@ -17,11 +17,20 @@ export interface CheckDeps {
 /**
  * `dir` is the user's copy of the lab in the workspace; `checker` is the guest script's text from the
  * catalog, sent on stdin (`sh -s`): the user cannot edit it, and it needs no shared path in the guest.
+ * `setup` is the text of the lab's setup script (checker.setup), run the same way before build and load.
  */
-export async function checkLab(lab: LabManifest, dir: string, checker: string, deps: CheckDeps): Promise<LabCheck> {
+export async function checkLab(lab: LabManifest, dir: string, checker: string, deps: CheckDeps, setup?: string): Promise<LabCheck> {
   const reported = new Map<string, { passed: boolean; message: string }>();
   let stop: string | undefined;
-  if (lab.checker.build === 'module') {
+  if (lab.checker.setup) {
+    if (setup === undefined) throw new Error(`lab ${lab.id} has a setup script (${lab.checker.setup}); pass its text`);
+    const r = await deps.run(['sh', '-s'], { cwd: dir, timeoutMs: 60_000, stdin: setup });
+    if (r.timedOut || r.exitCode !== 0) {
+      const why = r.timedOut ? 'timed out' : `exit ${r.exitCode}`;
+      stop = `the lab's setup in the VM failed (${why}): ${`${r.stdout.toString('utf8')}\n${r.stderr.toString('utf8')}`.trim().split('\n').slice(-2).join(' ') || 'no message'}`;
+    }
+  }
+  if (!stop && lab.checker.build === 'module') {
     const b = await deps.buildModule(dir);
     const first = b.diagnostics.find((d) => d.severity === 'error');
     reported.set('builds', b.ok
@@ -29,7 +38,7 @@ export async function checkLab(lab: LabManifest, dir: string, checker: string, d
       : { passed: false, message: first ? `${path.basename(first.file)}:${first.line}: ${first.message}` : 'the build failed; run ring0 build module for details' });
     if (!b.ok) stop = 'fix the build first (objective "builds")';
   }
-  if (lab.checker.build === 'bpf' && lab.checker.bpfSource) {
+  if (!stop && lab.checker.build === 'bpf' && lab.checker.bpfSource) {
     if (!deps.buildBpf || !deps.loadBpf) throw new Error('this checker needs BPF build and load');
     const b = await deps.buildBpf(path.join(dir, lab.checker.bpfSource));
     const first = b.diagnostics.find((d) => d.severity === 'error');
@@ -38,7 +47,7 @@ export async function checkLab(lab: LabManifest, dir: string, checker: string, d
       : { passed: false, message: first ? `${path.basename(first.file)}:${first.line}: ${first.message}` : 'the build failed; run ring0 build bpf for details' });
     if (!b.ok) stop = 'fix the build first (objective "builds")';
     else {
-      const l = await deps.loadBpf(b.artifacts[0], lab.id);
+      const l = await deps.loadBpf(b.artifacts[0], lab.id, lab.checker.iface ? { iface: lab.checker.iface } : undefined);
       reported.set('loads', l.ok ? { passed: true, message: 'the verifier accepted it and every program attached' } : { passed: false, message: l.error ?? 'loading failed' });
       if (!l.ok) stop = 'fix loading first (objective "loads")';
     }

@@ -84,12 +84,13 @@ export const labCheckCommand: CliCommand = {
     let result: LabCheck;
     try {
       const checker = readFileSync(path.join(lab.dir, lab.checker.guest), 'utf8');
+      const setup = lab.checker.setup ? readFileSync(path.join(lab.dir, lab.checker.setup), 'utf8') : undefined;
       result = await checkLab(lab, dir, checker, {
         buildModule: (d) => buildModule({ dir: d }),
         buildBpf: (file) => buildBpf({ file }),
-        loadBpf: (object, name) => loadBpf(agent, { object, name }),
+        loadBpf: (object, name, o) => loadBpf(agent, { object, name, ...o }),
         run: (argv, o) => agent.run(argv, o),
-      });
+      }, setup);
     } finally {
       agent.close();
     }
