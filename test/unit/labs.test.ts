@@ -37,6 +37,10 @@ describe('lab catalog', () => {
       assert.match(messages[1], /broken-lab\/lab\.json: hints: must be an array of strings/);
       const nested = loadCatalogWith(dir, { id: 'nested-lab', objectives: [{ id: 'ok-one', text: 't' }, { id: 'X', text: 't' }] });
       assert.match(nested, /nested-lab\/lab\.json: objectives\[1\]\.id: must match/);
+      mkdirp(path.join(dir, 'no-setup', 'starter'));
+      for (const f of ['steps.md', 'check.sh']) writeFileSync(path.join(dir, 'no-setup', f), '');
+      const noSetup = loadCatalogWith(dir, { id: 'no-setup', objectives: [{ id: 'ok-one', text: 't' }], checker: { guest: 'check.sh', setup: 'setup.sh' } });
+      assert.match(noSetup, /no-setup\/lab\.json: checker\.setup: setup\.sh does not exist in the lab folder/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
