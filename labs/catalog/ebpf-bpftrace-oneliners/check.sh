@@ -16,7 +16,7 @@ WORK
 run() {
   rm -f "$work/child.pid"
   if [ ! -s "$1.bt" ]; then echo "$1.bt is missing or empty" > "$work/$1.err"; return 1; fi
-  timeout 60 bpftrace -c "/bin/sh $work/workload.sh" "$1.bt" > "$work/$1.out" 2> "$work/$1.err"
+  timeout 30 bpftrace -c "/bin/sh $work/workload.sh" "$1.bt" > "$work/$1.out" 2> "$work/$1.err"
 }
 why() { grep -v '^\s*$' "$work/$1.err" | head -n 2 | tr '\n' ' '; }
 
