@@ -29,7 +29,9 @@ if kill -0 "$py" 2>/dev/null && ! ready; then
   exit 0
 fi
 if ! kill -0 "$py" 2>/dev/null; then
-  msg=$(grep -v '^\s*$' "$out" | tail -n 2 | tr '\n' ' ')
+  # A C compile error names its line (/virtual/main.c:LINE:COL: error: ...); else the traceback's end.
+  msg=$(grep -m 1 'error:' "$out")
+  [ -n "$msg" ] || msg=$(grep -v '^\s*$' "$out" | tail -n 2 | tr '\n' ' ')
   echo "FAIL attaches hello_bcc.py exited before it loaded a BPF program: ${msg:-no output}"
   echo "FAIL prints hello_bcc.py must keep running, reading the trace pipe"
   exit 0
