@@ -170,6 +170,7 @@ export async function runDoctor(env: DoctorEnv = systemDoctorEnv()): Promise<Doc
     fileCheck(env, { name: 'libbpf headers', file: '/usr/include/bpf/bpf_helpers.h', packages: ['libbpf-dev'], required: true, purpose: 'BPF program headers and the guest BPF loader' }),
     fileCheck(env, { name: 'static libc', file: '/usr/lib/x86_64-linux-gnu/libc.a', packages: ['libc6-dev'], required: true, purpose: 'links the static guest agent' }),
     fileCheck(env, { name: 'liburing headers', file: '/usr/include/liburing.h', packages: ['liburing-dev'], required: false, purpose: 'the io_uring labs\' C programs, compiled in the VM', setupFlag: '--test-host' }),
+    fileCheck(env, { name: 'BCC (python3-bpfcc)', file: '/usr/lib/python3/dist-packages/bcc/__init__.py', packages: ['python3-bpfcc'], required: false, purpose: 'BCC/Python tools in the VM (the eBPF labs run them from the host root)', setupFlag: '--test-host' }),
     fileCheck(env, { name: 'Kerberos headers (code-server build)', file: '/usr/include/gssapi/gssapi.h', packages: ['libkrb5-dev'], required: false, purpose: 'code-server\'s kerberos module, for the real-VS-Code tests', setupFlag: '--test-host' }),
     await nodeForTestsCheck(env),
   );

@@ -37,7 +37,7 @@ export function loadCatalog(dir: string = defaultCatalogDir(), knownSeeds?: Read
       }
       const lab = validateManifest(raw, file, knownSeeds);
       if (lab.id !== name) throw new ManifestError(file, 'id', `must equal the folder name '${name}'`);
-      const files: [string, string | undefined][] = [['steps', lab.steps], ['starter', lab.starter], ['checker.guest', lab.checker.guest], ['checker.host', lab.checker.host]];
+      const files: [string, string | undefined][] = [['steps', lab.steps], ['starter', lab.starter], ['checker.guest', lab.checker.guest], ['checker.host', lab.checker.host], ['checker.setup', lab.checker.setup]];
       for (const [field, f] of files) {
         if (f !== undefined && !existsSync(path.join(dir, name, f))) throw new ManifestError(file, field, `${f} does not exist in the lab folder`);
       }

@@ -8,8 +8,8 @@ import type { LabCheck, ObjectiveResult } from './progress';
 export interface CheckDeps {
   buildModule(dir: string): Promise<BuildResult>;
   buildBpf?(file: string): Promise<BuildResult>;
-  /** Loads a BPF object into the VM under `name` (replacing a previous load). */
-  loadBpf?(object: string, name: string): Promise<{ ok: boolean; error?: string }>;
+  /** Loads a BPF object into the VM under `name` (replacing a previous load); XDP/tc programs attach to `iface`. */
+  loadBpf?(object: string, name: string, opts?: { iface?: string }): Promise<{ ok: boolean; error?: string }>;
   /** Runs argv in the guest with `stdin` as its input. */
   run(argv: string[], opts: RunOpts): Promise<RunOutput>;
   /** Runs argv on the host (for checkers with a host script), killing its whole process group on timeout. */
@@ -19,22 +19,33 @@ export interface CheckDeps {
 interface RunOpts { cwd: string; timeoutMs: number; stdin: string }
 interface RunOutput { exitCode: number | null; stdout: Buffer; stderr: Buffer; timedOut?: boolean }
 
-/** The checker scripts' text, from the catalog: the guest script and the optional host script. */
+/** The checker scripts' text, from the catalog: the guest script and the optional host and setup scripts. */
 export interface CheckerScripts {
   guest?: string;
   host?: string;
+  setup?: string;
 }
 
 /**
  * `dir` is the user's copy of the lab in the workspace; `checker` is the scripts' text from the catalog
  * (a string: the guest script), sent on stdin (`sh -s`): the user cannot edit them, and they need no
- * shared path in the guest. The host script, if any, runs first, on the host, from `dir`.
+ * shared path in the guest. The setup script runs first in the guest (before build and load); the host
+ * script, if any, runs on the host from `dir` before the guest script.
  */
 export async function checkLab(lab: LabManifest, dir: string, checker: string | CheckerScripts, deps: CheckDeps): Promise<LabCheck> {
   const scripts: CheckerScripts = typeof checker === 'string' ? { guest: checker } : checker;
+  const setup = scripts.setup;
   const reported = new Map<string, { passed: boolean; message: string }>();
   let stop: string | undefined;
-  if (lab.checker.build === 'module') {
+  if (lab.checker.setup) {
+    if (setup === undefined) throw new Error(`lab ${lab.id} has a setup script (${lab.checker.setup}); pass its text`);
+    const r = await deps.run(['sh', '-s'], { cwd: dir, timeoutMs: 60_000, stdin: setup });
+    if (r.timedOut || r.exitCode !== 0) {
+      const why = r.timedOut ? 'timed out' : `exit ${r.exitCode}`;
+      stop = `the lab's setup in the VM failed (${why}): ${`${r.stdout.toString('utf8')}\n${r.stderr.toString('utf8')}`.trim().split('\n').slice(-2).join(' ') || 'no message'}`;
+    }
+  }
+  if (!stop && lab.checker.build === 'module') {
     const b = await deps.buildModule(dir);
     const first = b.diagnostics.find((d) => d.severity === 'error');
     reported.set('builds', b.ok
@@ -42,7 +53,7 @@ export async function checkLab(lab: LabManifest, dir: string, checker: string | 
       : { passed: false, message: first ? `${path.basename(first.file)}:${first.line}: ${first.message}` : 'the build failed; run ring0 build module for details' });
     if (!b.ok) stop = 'fix the build first (objective "builds")';
   }
-  if (lab.checker.build === 'bpf' && lab.checker.bpfSource) {
+  if (!stop && lab.checker.build === 'bpf' && lab.checker.bpfSource) {
     if (!deps.buildBpf || !deps.loadBpf) throw new Error('this checker needs BPF build and load');
     const b = await deps.buildBpf(path.join(dir, lab.checker.bpfSource));
     const first = b.diagnostics.find((d) => d.severity === 'error');
@@ -51,7 +62,7 @@ export async function checkLab(lab: LabManifest, dir: string, checker: string | 
       : { passed: false, message: first ? `${path.basename(first.file)}:${first.line}: ${first.message}` : 'the build failed; run ring0 build bpf for details' });
     if (!b.ok) stop = 'fix the build first (objective "builds")';
     else {
-      const l = await deps.loadBpf(b.artifacts[0], lab.id);
+      const l = await deps.loadBpf(b.artifacts[0], lab.id, lab.checker.iface ? { iface: lab.checker.iface } : undefined);
       reported.set('loads', l.ok ? { passed: true, message: 'the verifier accepted it and every program attached' } : { passed: false, message: l.error ?? 'loading failed' });
       if (!l.ok) stop = 'fix loading first (objective "loads")';
     }

@@ -35,6 +35,10 @@ export interface LabManifest {
      */
     build?: 'module' | 'bpf';
     bpfSource?: string;
+    /** Network interface to attach the object's XDP/tc programs to (made by `setup`), e.g. a veth end. */
+    iface?: string;
+    /** Guest script run before the build and load (e.g. creates the interface `iface` names); exit 0 when ready. */
+    setup?: string;
     /** Shell script run in the guest (busybox/host tools) from the lab folder; prints PASS/FAIL lines. */
     guest?: string;
     /**
@@ -92,6 +96,8 @@ export function validateManifest(raw: unknown, file: string, knownSeeds?: Readon
   const host = checker.host !== undefined ? str(checker, file, 'host', undefined, 'checker.host') : undefined;
   if (checker.build !== undefined && checker.build !== 'module' && checker.build !== 'bpf') throw new ManifestError(file, 'checker.build', "must be 'module' or 'bpf' when given");
   if (checker.build === 'bpf') str(checker, file, 'bpfSource', /\.bpf\.c$/, 'checker.bpfSource');
+  if (checker.iface !== undefined) str(checker, file, 'iface', /^[A-Za-z0-9_.-]{1,15}$/, 'checker.iface');
+  if (checker.setup !== undefined) str(checker, file, 'setup', undefined, 'checker.setup');
   return {
     id,
     title: str(o, file, 'title'),
@@ -108,6 +114,8 @@ export function validateManifest(raw: unknown, file: string, knownSeeds?: Readon
       ...(checker.build === 'bpf' ? { bpfSource: checker.bpfSource as string } : {}),
       ...(guest ? { guest } : {}),
       ...(host ? { host } : {}),
+      ...(checker.iface !== undefined ? { iface: checker.iface as string } : {}),
+      ...(checker.setup !== undefined ? { setup: checker.setup as string } : {}),
     },
   };
 }

@@ -28,7 +28,7 @@ describe('doctor', () => {
       assert.ok(c.install.length > 0);
     }
     const names = checks.map((c) => c.name);
-    for (const n of ['qemu-system-x86_64', 'virtiofsd', 'kernel image', 'kernel headers', 'debug vmlinux', 'kernel source', 'gdb', 'clang', 'bpftool', 'libbpf headers', 'busybox-static', 'clangd', 'chromium', 'bpftrace', 'node 24 (code-server)']) {
+    for (const n of ['qemu-system-x86_64', 'virtiofsd', 'kernel image', 'kernel headers', 'debug vmlinux', 'kernel source', 'gdb', 'clang', 'bpftool', 'libbpf headers', 'busybox-static', 'clangd', 'bpftrace', 'BCC (python3-bpfcc)', 'chromium', 'node 24 (code-server)']) {
       assert.ok(names.includes(n), n);
     }
   });
@@ -83,6 +83,7 @@ describe('setup planning', () => {
     const all = packagesToInstall(checks, { debugSymbols: true, kernelSource: true, testHost: true });
     assert.ok(all.includes('linux-image-6.1.0-56-cloud-amd64-dbg') && all.includes('linux-source-6.1') && all.includes('chromium') && all.includes('bpftrace'));
     for (const p of ['fio', 'strace', 'liburing-dev']) assert.ok(all.includes(p) && !plain.includes(p), `${p} comes with --test-host (the labs need it)`);
+    assert.ok(all.includes('python3-bpfcc'), 'the eBPF labs\' tools come with the test host');
     assert.equal(new Set(all).size, all.length, 'each package once');
   });
 

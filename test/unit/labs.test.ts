@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultCatalogDir, loadCatalog } from '../../labs/model/catalog';
 import { checkLab } from '../../labs/model/check';
-import { parseCheckerOutput } from '../../labs/model/manifest';
+import { parseCheckerOutput, validateManifest } from '../../labs/model/manifest';
 import { requirementProbes } from '../../labs/model/requirements';
 import { run } from '../../kernel/util/run';
 
@@ -39,6 +39,10 @@ describe('lab catalog', () => {
       assert.match(messages[1], /broken-lab\/lab\.json: hints: must be an array of strings/);
       const nested = loadCatalogWith(dir, { id: 'nested-lab', objectives: [{ id: 'ok-one', text: 't' }, { id: 'X', text: 't' }] });
       assert.match(nested, /nested-lab\/lab\.json: objectives\[1\]\.id: must match/);
+      mkdirp(path.join(dir, 'no-setup', 'starter'));
+      for (const f of ['steps.md', 'check.sh']) writeFileSync(path.join(dir, 'no-setup', f), '');
+      const noSetup = loadCatalogWith(dir, { id: 'no-setup', objectives: [{ id: 'ok-one', text: 't' }], checker: { guest: 'check.sh', setup: 'setup.sh' } });
+      assert.match(noSetup, /no-setup\/lab\.json: checker\.setup: setup\.sh does not exist in the lab folder/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -138,6 +142,37 @@ describe('lab catalog', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('runs the setup script before the build, passes checker.iface to the load, and stops when setup fails', async () => {
+    const lab = validateManifest({
+      id: 'xdp-like', title: 't', track: 'eBPF', seed: 's', summary: 's', steps: 'steps.md', starter: 'starter', hints: [],
+      objectives: [{ id: 'builds', text: 'b' }, { id: 'loads', text: 'l' }, { id: 'drops', text: 'd' }],
+      checker: { build: 'bpf', bpfSource: 'x.bpf.c', iface: 'r0veth0', setup: 'setup.sh', guest: 'check.sh' },
+    }, 'lab.json');
+    assert.equal(lab.checker.iface, 'r0veth0');
+    assert.equal(lab.checker.setup, 'setup.sh');
+    const calls: string[] = [];
+    const deps = (setupExit: number) => ({
+      buildModule: async () => { throw new Error('no module here'); },
+      buildBpf: async (file: string) => { calls.push(`build ${path.basename(file)}`); return { ok: true, artifacts: ['/w/x.bpf.o'], diagnostics: [] }; },
+      loadBpf: async (_object: string, name: string, o?: { iface?: string }) => { calls.push(`load ${name} ${o?.iface}`); return { ok: true }; },
+      run: async (_argv: string[], o: { stdin: string }) => {
+        calls.push(`run ${o.stdin}`);
+        const setupRun = o.stdin === 'SETUP';
+        return { exitCode: setupRun ? setupExit : 0, stdout: Buffer.from(setupRun ? 'made the veth pair\n' : 'PASS drops dropped 3 pings\n'), stderr: Buffer.from(setupRun && setupExit ? 'ip: RTNETLINK answers: File exists\n' : '') };
+      },
+    });
+    const ok = await checkLab(lab, '/w', { guest: 'CHECK', setup: 'SETUP' }, deps(0));
+    assert.deepEqual(calls, ['run SETUP', 'build x.bpf.c', 'load xdp-like r0veth0', 'run CHECK']);
+    assert.equal(ok.passed, true);
+    calls.length = 0;
+    const bad = await checkLab(lab, '/w', { guest: 'CHECK', setup: 'SETUP' }, deps(2));
+    assert.deepEqual(calls, ['run SETUP']);
+    assert.equal(bad.passed, false);
+    assert.ok(bad.objectives.every((o) => /setup in the VM failed \(exit 2\).*File exists/.test(o.message)), JSON.stringify(bad.objectives));
+    await assert.rejects(checkLab(lab, '/w', 'CHECK', deps(0)), /has a setup script \(setup\.sh\)/);
+    assert.throws(() => validateManifest({ ...lab, checker: { guest: 'check.sh', iface: 'has space' } }, 'lab.json'), /checker\.iface: must match/);
   });
 });
 

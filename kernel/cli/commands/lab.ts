@@ -82,9 +82,9 @@ export const labCheckCommand: CliCommand = {
     const dir = labDir(ws, lab.id);
     if (!existsSync(dir)) throw new Error(`lab ${lab.id} is not started in ${ws}; run 'ring0 lab start ${lab.id}'`);
     const script = (f: string | undefined) => (f === undefined ? undefined : readFileSync(path.join(lab.dir, f), 'utf8'));
-    const scripts = { guest: script(lab.checker.guest), host: script(lab.checker.host) };
+    const scripts = { guest: script(lab.checker.guest), host: script(lab.checker.host), setup: script(lab.checker.setup) };
     // A lab checked only on the host (a bare-metal kernel in its own QEMU) needs no VM.
-    const needsVm = scripts.guest !== undefined || lab.checker.build === 'bpf';
+    const needsVm = scripts.guest !== undefined || scripts.setup !== undefined || lab.checker.build === 'bpf';
     const agent = needsVm ? await connectAgent(ws) : undefined;
     const noVm = () => Promise.reject(new Error('this lab is checked on the host only'));
     let result: LabCheck;
@@ -92,7 +92,7 @@ export const labCheckCommand: CliCommand = {
       result = await checkLab(lab, dir, scripts, {
         buildModule: (d) => buildModule({ dir: d }),
         buildBpf: (file) => buildBpf({ file }),
-        loadBpf: (object, name) => (agent ? loadBpf(agent, { object, name }) : noVm()),
+        loadBpf: (object, name, o) => (agent ? loadBpf(agent, { object, name, ...o }) : noVm()),
         run: (argv, o) => (agent ? agent.run(argv, o) : noVm()),
         runHost: async (argv, o) => {
           const r = await run(argv[0], argv.slice(1), { cwd: o.cwd, timeoutMs: o.timeoutMs, input: o.stdin, processGroup: true });
