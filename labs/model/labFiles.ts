@@ -74,3 +74,11 @@ export function resetLab(workspace: string, lab: CatalogLab, dir?: string, now =
   });
   return { ...started, movedTo };
 }
+
+/** The file to open next to the steps: the starter's first source file, as it is in `folder` now. */
+export function mainFile(lab: CatalogLab, folder: string): string | undefined {
+  const starter = path.join(lab.dir, lab.starter);
+  const files = existsSync(starter) ? listFiles(starter) : [];
+  files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return files.map((f) => path.join(folder, f)).find((f) => existsSync(f));
+}
