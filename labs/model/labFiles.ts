@@ -25,7 +25,8 @@ const isEmptyDir = (d: string) => statSync(d).isDirectory() && readdirSync(d).le
 function copyStarter(lab: CatalogLab, dest: string): StartedLab {
   mkdirSync(dest, { recursive: true });
   const starter = path.join(lab.dir, lab.starter);
-  cpSync(starter, dest, { recursive: true, force: false, errorOnExist: true });
+  // Entry by entry into the (empty) folder: copying a folder onto an existing one fails on newer Node.
+  for (const e of readdirSync(starter)) cpSync(path.join(starter, e), path.join(dest, e), { recursive: true, force: false, errorOnExist: true });
   cpSync(path.join(lab.dir, lab.steps), path.join(dest, 'STEPS.md'), { force: false, errorOnExist: true });
   const files = listFiles(starter).map((f) => path.join(dest, f));
   files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));

@@ -1,0 +1,185 @@
+// UI test in the real VS Code with a real VM: start the "Hello, kernel" lab from the Labs view, check the
+// starter (objectives fail, with messages), copy in the reference solution and check again from the
+// palette (every objective passes), see it in the Labs view and the lab dashboard, start another lab
+// from the dashboard, reload the window and find the progress still there; the walkthrough's steps
+// are ticked by those commands. Screenshots in test-results/screenshots/labs-*.png.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { readProgress } from '../../labs/model/progress';
+import { loadCatalog } from '../../labs/model/catalog';
+import { readState } from '../../kernel/vm/state';
+import { vmPaths } from '../../kernel/vm/paths';
+import {
+  editorTab, launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
+  startCodeServer, testHostSkipReason, transcript, viewPane, webviewFrame, type CodeServer, type Workbench,
+} from './codeServer';
+import { makeTempDir, removeTempDir } from './proc';
+
+const hello = loadCatalog().labs.find((l) => l.id === 'module-hello');
+const params = loadCatalog().labs.find((l) => l.id === 'module-params');
+
+/** Only the Labs view open in the side bar: the tree renders only the rows that fit. */
+async function showOnlyLabs(page: Page): Promise<Locator> {
+  await openRing0Container(page);
+  for (const name of ['VM', 'BPF', 'Tracepoints', 'ELF']) {
+    const h = viewPane(page, name).locator('.pane-header');
+    if ((await h.getAttribute('aria-expanded')) === 'true') await h.click();
+  }
+  const labs = viewPane(page, 'Labs');
+  const header = labs.locator('.pane-header');
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  return labs;
+}
+
+function row(pane: Locator, text: string | RegExp): Locator {
+  return pane.locator('.monaco-list-row').filter({ hasText: text }).first();
+}
+
+/** Clicks a tree row's inline action (they show on hover). */
+async function inlineAction(r: Locator, label: string): Promise<void> {
+  await r.hover();
+  await r.locator(`.action-label[aria-label^="${label}"]`).click();
+}
+
+describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostSkipReason() ?? (hello && params ? undefined : 'the module-hello and module-params labs are missing') }, () => {
+  let tmp: string | undefined;
+  let workspace = '';
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let wb: Workbench | undefined;
+
+  async function step(name: string, body: (page: Page) => Promise<void>): Promise<void> {
+    assert.ok(wb, 'the workbench did not open');
+    try {
+      await body(wb.page);
+    } catch (e) {
+      const shot = await saveScreenshot(wb.page, `FAILED-labs-${name}`).catch(() => 'none');
+      const serial = workspace && existsSync(vmPaths(workspace).serialLog) ? readFileSync(vmPaths(workspace).serialLog, 'utf8').slice(-3000) : '(no serial log)';
+      throw new Error(`${(e as Error).message}\nscreenshot: ${shot}\n${transcript(server, wb)}\n--- serial (tail) ---\n${serial}`, { cause: e });
+    }
+  }
+
+  before(async () => {
+    tmp = makeTempDir('labs-ui');
+    const vsix = process.env.RING0_VSIX || packageVsix(path.join(tmp, 'ring0.vsix'));
+    workspace = path.join(tmp, 'workspace');
+    cpSync(path.join(repoRoot, 'samples', 'workspace'), workspace, { recursive: true });
+    server = await startCodeServer({ workspace, vsix: [vsix], settings: { 'ring0.vm.accel': 'auto' } });
+    browser = await launchChromium();
+    wb = await openWorkbench(browser, server.workbenchUrl());
+  });
+
+  after(async () => {
+    const s = workspace ? readState(vmPaths(workspace)) : undefined;
+    for (const pid of [s?.pid, s?.daemonPid]) {
+      try {
+        if (pid) process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    removeTempDir(tmp);
+  });
+
+  it('starts a lab from the Labs view: the starter is copied and its steps open beside the source', () => step('start', async (page) => {
+    const labs = await showOnlyLabs(page);
+    await row(labs, 'Kernel modules').waitFor();
+    const lab = row(labs, hello!.title);
+    await lab.waitFor();
+    assert.match(await lab.innerText(), /not started/);
+    await inlineAction(lab, 'Start Lab');
+    await editorTab(page, 'Preview STEPS.md').waitFor({ timeout: 30_000 });
+    await editorTab(page, 'hello_lab.c').waitFor();
+    for (const f of ['hello_lab.c', 'Makefile', 'STEPS.md']) assert.ok(existsSync(path.join(workspace, 'labs', 'module-hello', f)), f);
+    await row(labs, hello!.title).filter({ hasText: 'started' }).waitFor();
+    assert.ok(readProgress(workspace)['module-hello']?.started);
+    await saveScreenshot(page, 'labs-started');
+  }));
+
+  it('checks the starter in the VM: objectives fail in the Labs view with what to do', () => step('check-starter', async (page) => {
+    await runPaletteCommand(page, 'Ring0: Start VM');
+    await page.locator('.statusbar-item').filter({ hasText: /Ring0: (TCG|KVM) running/ }).waitFor({ timeout: 180_000 });
+    const labs = await showOnlyLabs(page);
+    await inlineAction(row(labs, hello!.title), 'Check Lab');
+    await page.locator('.notifications-toasts, .notification-toast').filter({ hasText: `checking ${hello!.title}` }).first().waitFor({ timeout: 10_000 });
+    // The check reveals the lab expanded: the starter prints nothing, so "greets" fails with a hint.
+    const greets = row(labs, hello!.objectives.find((o) => o.id === 'greets')!.text);
+    await greets.locator('.codicon-error').waitFor({ timeout: 180_000 });
+    assert.match(await greets.innerText(), /pr_info/);
+    await row(labs, hello!.objectives.find((o) => o.id === 'builds')!.text).locator('.codicon-pass').waitFor();
+    const p = readProgress(workspace)['module-hello'];
+    assert.equal(p?.lastCheck?.passed, false);
+    await saveScreenshot(page, 'labs-check-starter');
+  }));
+
+  it('checks the reference solution from the palette: every objective passes', () => step('check-solution', async (page) => {
+    cpSync(path.join(repoRoot, 'test', 'labs', 'module-hello', 'solution'), path.join(workspace, 'labs', 'module-hello'), { recursive: true });
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill('>Ring0: Check Lab');
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Ring0: Check Lab' }).first().click();
+    // Then the lab, from the pick list.
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: hello!.title }).first().click();
+    const labs = await showOnlyLabs(page);
+    const lab = row(labs, hello!.title);
+    await lab.filter({ hasText: /done/ }).waitFor({ timeout: 180_000 });
+    for (const o of hello!.objectives) await row(labs, o.text).locator('.codicon-pass').waitFor();
+    assert.equal(await labs.locator('.monaco-list-row .codicon-error').count(), 0);
+    assert.equal(readProgress(workspace)['module-hello']?.lastCheck?.passed, true);
+    await page.locator('.notification-toast').filter({ hasText: 'every objective passes' }).first().waitFor({ timeout: 10_000 });
+    await saveScreenshot(page, 'labs-check-passed');
+  }));
+
+  it('shows the lab dashboard with progress per track and the last results, and starts a lab from it', () => step('dashboard', async (page) => {
+    await runPaletteCommand(page, 'Ring0: Show Lab Dashboard');
+    await editorTab(page, 'Ring0: Lab Dashboard').waitFor();
+    const frame = webviewFrame(page);
+    const card = frame.locator('section.lab[data-lab="module-hello"]');
+    await card.waitFor({ timeout: 30_000 });
+    assert.equal(await card.getAttribute('data-status'), 'passed');
+    assert.equal(await card.locator('li.pass').count(), hello!.objectives.length);
+    assert.match(await card.locator('.status').innerText(), /Done · 5\/5 objectives · last checked (just now|\d+ min ago)/);
+    const modules = frame.locator('.track-bar[data-track="Kernel modules"] progress');
+    assert.equal(await modules.getAttribute('value'), '1');
+    assert.match(await frame.locator('#summary').innerText(), /^1 of \d+ labs done/);
+    await saveScreenshot(page, 'labs-dashboard');
+
+    // The dashboard's Start button runs Start Lab; the dashboard follows the progress change.
+    await frame.locator(`section.lab[data-lab="${params!.id}"] button[data-action="start"]`).click();
+    await editorTab(page, 'Preview STEPS.md').nth(0).waitFor();
+    assert.ok(existsSync(path.join(workspace, 'labs', params!.id, 'STEPS.md')));
+    await editorTab(page, 'Ring0: Lab Dashboard').click();
+    await webviewFrame(page).locator(`section.lab[data-lab="${params!.id}"][data-status="started"]`).waitFor({ timeout: 15_000 });
+    await saveScreenshot(page, 'labs-dashboard-updated');
+  }));
+
+  it('keeps the progress across a window reload, and the walkthrough counts the steps done', () => step('reload', async (page) => {
+    await page.reload();
+    await page.locator('.monaco-workbench .activitybar').waitFor();
+    const labs = await showOnlyLabs(page);
+    const lab = row(labs, hello!.title);
+    await lab.filter({ hasText: /done/ }).waitFor({ timeout: 30_000 });
+    if ((await lab.getAttribute('aria-expanded')) === 'false') await lab.click();
+    for (const o of hello!.objectives) await row(labs, o.text).locator('.codicon-pass').waitFor();
+    await row(labs, params!.title).filter({ hasText: 'started' }).waitFor();
+    await saveScreenshot(page, 'labs-after-reload');
+
+    await runPaletteCommand(page, 'Welcome: Open Walkthrough...');
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Ring0: your first kernel module' }).first().click();
+    const walkthrough = page.locator('.gettingStartedContainer');
+    await walkthrough.locator('.getting-started-step').first().waitFor({ timeout: 15_000 });
+    for (const title of ['Start the VM', 'Start the "Hello, kernel" lab', 'Check your work', 'See your progress']) {
+      const stepEl = walkthrough.locator('.getting-started-step').filter({ hasText: title }).first();
+      await stepEl.locator('.codicon-pass-filled, .complete').first().waitFor({ timeout: 10_000 }).catch(async (e: Error) => {
+        throw new Error(`walkthrough step "${title}" is not ticked: ${(await stepEl.getAttribute('class')) ?? ''}; ${e.message}`);
+      });
+    }
+    await saveScreenshot(page, 'labs-walkthrough');
+  }));
+});
