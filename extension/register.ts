@@ -28,6 +28,7 @@ import { labOpen } from './commands/labOpen';
 import { labShowDashboard } from './commands/labShowDashboard';
 import { labRefresh } from './commands/labRefresh';
 import { LabNode, LabsTreeProvider } from '../views/trees/labsTree';
+import { LabsDashboard } from '../views/labsDashboard';
 import { SimpleTreeProvider } from '../views/trees/node';
 import { vmTreeRoots } from '../views/trees/vmTree';
 
@@ -79,7 +80,10 @@ export function registerAll(ctx: Ring0Context): void {
     const summary = ctx.labs.snapshot().tracks.flatMap((t) => t.labs).find((l) => l.id === id);
     if (summary && labsView.visible) await labsView.reveal(new LabNode(summary), { expand: true, select: true, focus: false });
   };
-  ctx.extension.subscriptions.push(labsTree, labsView, ctx.onDidChangeLabs(() => labsTree.refresh()));
+  ctx.extension.subscriptions.push(labsTree, labsView, ctx.onDidChangeLabs(() => labsTree.refresh()),
+    vscode.window.registerWebviewPanelSerializer(LabsDashboard.viewType, {
+      deserializeWebviewPanel: async (panel) => LabsDashboard.revive(panel, ctx.extension.extensionUri, ctx.labs, ctx.log),
+    }));
 
   // Views not yet backed by a feature show their welcome content (an empty tree).
   for (const view of [Views.Tracepoints]) {

@@ -29,6 +29,13 @@ export class LabsDashboard {
     return LabsDashboard.current;
   }
 
+  /** Restores the panel VS Code kept across a window reload (registered as its serializer). */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, labs: LabsController, log: vscode.LogOutputChannel): void {
+    LabsDashboard.current?.panel.dispose();
+    panel.webview.options = webviewOptions(extensionUri);
+    LabsDashboard.current = new LabsDashboard(panel, extensionUri, labs, log);
+  }
+
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
 

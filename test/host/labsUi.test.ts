@@ -38,6 +38,16 @@ function row(pane: Locator, text: string | RegExp): Locator {
   return pane.locator('.monaco-list-row').filter({ hasText: text }).first();
 }
 
+/** A file editor's tab (its label splits name and extension, so match the resource name). */
+function fileTab(page: Page, name: string): Locator {
+  return page.locator(`.tabs-container .tab[data-resource-name="${name}"]`);
+}
+
+/** Notifications cover the views in screenshots; the assertions on them are done by then. */
+async function clearNotifications(page: Page): Promise<void> {
+  await runPaletteCommand(page, 'Notifications: Clear All Notifications');
+}
+
 /** Clicks a tree row's inline action (they show on hover). */
 async function inlineAction(r: Locator, label: string): Promise<void> {
   await r.hover();
@@ -94,7 +104,7 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
     assert.match(await lab.innerText(), /not started/);
     await inlineAction(lab, 'Start Lab');
     await editorTab(page, 'Preview STEPS.md').waitFor({ timeout: 30_000 });
-    await editorTab(page, 'hello_lab.c').waitFor();
+    await fileTab(page, 'hello_lab.c').waitFor();
     for (const f of ['hello_lab.c', 'Makefile', 'STEPS.md']) assert.ok(existsSync(path.join(workspace, 'labs', 'module-hello', f)), f);
     await row(labs, hello!.title).filter({ hasText: 'started' }).waitFor();
     assert.ok(readProgress(workspace)['module-hello']?.started);
@@ -114,6 +124,8 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
     await row(labs, hello!.objectives.find((o) => o.id === 'builds')!.text).locator('.codicon-pass').waitFor();
     const p = readProgress(workspace)['module-hello'];
     assert.equal(p?.lastCheck?.passed, false);
+    await page.locator('.notification-toast').filter({ hasText: 'objectives to go' }).first().waitFor({ timeout: 10_000 });
+    await clearNotifications(page);
     await saveScreenshot(page, 'labs-check-starter');
   }));
 
@@ -133,6 +145,7 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
     assert.equal(await labs.locator('.monaco-list-row .codicon-error').count(), 0);
     assert.equal(readProgress(workspace)['module-hello']?.lastCheck?.passed, true);
     await page.locator('.notification-toast').filter({ hasText: 'every objective passes' }).first().waitFor({ timeout: 10_000 });
+    await clearNotifications(page);
     await saveScreenshot(page, 'labs-check-passed');
   }));
 
@@ -156,6 +169,7 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
     assert.ok(existsSync(path.join(workspace, 'labs', params!.id, 'STEPS.md')));
     await editorTab(page, 'Ring0: Lab Dashboard').click();
     await webviewFrame(page).locator(`section.lab[data-lab="${params!.id}"][data-status="started"]`).waitFor({ timeout: 15_000 });
+    await clearNotifications(page);
     await saveScreenshot(page, 'labs-dashboard-updated');
   }));
 
@@ -165,9 +179,13 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
     const labs = await showOnlyLabs(page);
     const lab = row(labs, hello!.title);
     await lab.filter({ hasText: /done/ }).waitFor({ timeout: 30_000 });
-    if ((await lab.getAttribute('aria-expanded')) === 'false') await lab.click();
+    // The twistie: a click on the label runs the lab's Open command instead.
+    if ((await lab.getAttribute('aria-expanded')) === 'false') await lab.locator('.monaco-tl-twistie').click();
     for (const o of hello!.objectives) await row(labs, o.text).locator('.codicon-pass').waitFor();
     await row(labs, params!.title).filter({ hasText: 'started' }).waitFor();
+    // The dashboard comes back with the window, with the same results.
+    await editorTab(page, 'Ring0: Lab Dashboard').click();
+    await webviewFrame(page).locator('section.lab[data-lab="module-hello"][data-status="passed"] li.pass').nth(hello!.objectives.length - 1).waitFor({ timeout: 30_000 });
     await saveScreenshot(page, 'labs-after-reload');
 
     await runPaletteCommand(page, 'Welcome: Open Walkthrough...');
