@@ -1,20 +1,20 @@
 // UI test in the real VS Code with a real VM: start the "Hello, kernel" lab from the Labs view, check the
 // starter (objectives fail, with messages), copy in the reference solution and check again from the
 // palette (every objective passes), see it in the Labs view and the lab dashboard, start another lab
-// from the dashboard, reload the window and find the progress still there; the walkthrough's steps
-// are ticked by those commands. Screenshots in test-results/screenshots/labs-*.png.
+// from the dashboard; the first-lab walkthrough's steps are ticked by those commands; reload the window and find
+// the progress and the dashboard still there. Screenshots in test-results/screenshots/labs-*.png.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { readProgress } from '../../labs/model/progress';
 import { loadCatalog } from '../../labs/model/catalog';
 import { readState } from '../../kernel/vm/state';
 import { vmPaths } from '../../kernel/vm/paths';
 import {
   editorTab, launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
-  startCodeServer, testHostSkipReason, transcript, viewPane, webviewFrame, type CodeServer, type Workbench,
+  startCodeServer, testHostSkipReason, transcript, viewPane, type CodeServer, type Workbench,
 } from './codeServer';
 import { makeTempDir, removeTempDir } from './proc';
 
@@ -41,6 +41,32 @@ function row(pane: Locator, text: string | RegExp): Locator {
 /** A file editor's tab (its label splits name and extension, so match the resource name). */
 function fileTab(page: Page, name: string): Locator {
   return page.locator(`.tabs-container .tab[data-resource-name="${name}"]`);
+}
+
+/** The dashboard's page among the open webviews (the Markdown preview is one too). */
+async function dashboardFrame(page: Page, timeoutMs = 30_000): Promise<FrameLocator> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frames = page.locator('iframe.webview.ready');
+    for (let i = 0; i < (await frames.count()); i++) {
+      const f = frames.nth(i).contentFrame().frameLocator('#active-frame');
+      if ((await f.locator('section.lab').count().catch(() => 0)) > 0) return f;
+    }
+    if (Date.now() > deadline) throw new Error('no webview shows the lab dashboard');
+    await page.waitForTimeout(500);
+  }
+}
+
+/** Runs a palette command that asks to pick an item, and picks the row showing `pick`. */
+async function paletteThenPick(page: Page, title: string, pick: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: title }).first().click();
+  await rows.filter({ hasText: pick }).first().click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 /** Notifications cover the views in screenshots; the assertions on them are done by then. */
@@ -96,6 +122,18 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
     removeTempDir(tmp);
   });
 
+  it('opens the first-lab walkthrough with its steps not done yet', () => step('walkthrough-open', async (page) => {
+    // Opening it also starts VS Code's walkthrough service, which from then on counts the commands
+    // that complete steps (at startup only the Welcome page would start it; the test settings hide it).
+    await paletteThenPick(page, 'Welcome: Open Walkthrough...', 'Ring0: your first kernel module');
+    const steps = page.locator('.gettingStartedContainer .getting-started-step');
+    await steps.first().waitFor({ timeout: 15_000 });
+    assert.equal(await steps.count(), 5);
+    assert.equal(await page.locator('.gettingStartedContainer .getting-started-step[aria-checked="true"]').count(), 0);
+    await saveScreenshot(page, 'labs-walkthrough-open');
+    await runPaletteCommand(page, 'View: Close Editor');
+  }));
+
   it('starts a lab from the Labs view: the starter is copied and its steps open beside the source', () => step('start', async (page) => {
     const labs = await showOnlyLabs(page);
     await row(labs, 'Kernel modules').waitFor();
@@ -131,13 +169,7 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
 
   it('checks the reference solution from the palette: every objective passes', () => step('check-solution', async (page) => {
     cpSync(path.join(repoRoot, 'test', 'labs', 'module-hello', 'solution'), path.join(workspace, 'labs', 'module-hello'), { recursive: true });
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor();
-    await input.fill('>Ring0: Check Lab');
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Ring0: Check Lab' }).first().click();
-    // Then the lab, from the pick list.
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: hello!.title }).first().click();
+    await paletteThenPick(page, 'Ring0: Check Lab', hello!.title);
     const labs = await showOnlyLabs(page);
     const lab = row(labs, hello!.title);
     await lab.filter({ hasText: /done/ }).waitFor({ timeout: 180_000 });
@@ -152,7 +184,7 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
   it('shows the lab dashboard with progress per track and the last results, and starts a lab from it', () => step('dashboard', async (page) => {
     await runPaletteCommand(page, 'Ring0: Show Lab Dashboard');
     await editorTab(page, 'Ring0: Lab Dashboard').waitFor();
-    const frame = webviewFrame(page);
+    const frame = await dashboardFrame(page);
     const card = frame.locator('section.lab[data-lab="module-hello"]');
     await card.waitFor({ timeout: 30_000 });
     assert.equal(await card.getAttribute('data-status'), 'passed');
@@ -165,15 +197,29 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
 
     // The dashboard's Start button runs Start Lab; the dashboard follows the progress change.
     await frame.locator(`section.lab[data-lab="${params!.id}"] button[data-action="start"]`).click();
-    await editorTab(page, 'Preview STEPS.md').nth(0).waitFor();
+    await fileTab(page, 'params_lab.c').waitFor({ timeout: 30_000 });
     assert.ok(existsSync(path.join(workspace, 'labs', params!.id, 'STEPS.md')));
     await editorTab(page, 'Ring0: Lab Dashboard').click();
-    await webviewFrame(page).locator(`section.lab[data-lab="${params!.id}"][data-status="started"]`).waitFor({ timeout: 15_000 });
+    await (await dashboardFrame(page)).locator(`section.lab[data-lab="${params!.id}"][data-status="started"]`).waitFor({ timeout: 15_000 });
     await clearNotifications(page);
     await saveScreenshot(page, 'labs-dashboard-updated');
   }));
 
-  it('keeps the progress across a window reload, and the walkthrough counts the steps done', () => step('reload', async (page) => {
+  it('ticks the first-lab walkthrough\'s steps done by the commands above', () => step('walkthrough', async (page) => {
+    await paletteThenPick(page, 'Welcome: Open Walkthrough...', 'Ring0: your first kernel module');
+    const walkthrough = page.locator('.gettingStartedContainer');
+    await walkthrough.locator('.getting-started-step').first().waitFor({ timeout: 15_000 });
+    for (const title of ['Start the VM', 'Start the "Hello, kernel" lab', 'Check your work', 'See your progress']) {
+      const stepEl = walkthrough.locator('.getting-started-step').filter({ hasText: title }).first();
+      await walkthrough.locator('.getting-started-step[aria-checked="true"]').filter({ hasText: title }).first().waitFor({ timeout: 10_000 }).catch(async (e: Error) => {
+        throw new Error(`walkthrough step "${title}" is not ticked: ${(await stepEl.evaluate((x) => x.outerHTML)).slice(0, 1500)}; ${e.message}`);
+      });
+    }
+    await saveScreenshot(page, 'labs-walkthrough');
+    await runPaletteCommand(page, 'View: Close Editor');
+  }));
+
+  it('keeps the progress and the dashboard across a window reload', () => step('reload', async (page) => {
     await page.reload();
     await page.locator('.monaco-workbench .activitybar').waitFor();
     const labs = await showOnlyLabs(page);
@@ -185,19 +231,9 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
     await row(labs, params!.title).filter({ hasText: 'started' }).waitFor();
     // The dashboard comes back with the window, with the same results.
     await editorTab(page, 'Ring0: Lab Dashboard').click();
-    await webviewFrame(page).locator('section.lab[data-lab="module-hello"][data-status="passed"] li.pass').nth(hello!.objectives.length - 1).waitFor({ timeout: 30_000 });
+    const frame = await dashboardFrame(page);
+    await frame.locator('section.lab[data-lab="module-hello"][data-status="passed"] li.pass').nth(hello!.objectives.length - 1).waitFor({ timeout: 30_000 });
     await saveScreenshot(page, 'labs-after-reload');
 
-    await runPaletteCommand(page, 'Welcome: Open Walkthrough...');
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Ring0: your first kernel module' }).first().click();
-    const walkthrough = page.locator('.gettingStartedContainer');
-    await walkthrough.locator('.getting-started-step').first().waitFor({ timeout: 15_000 });
-    for (const title of ['Start the VM', 'Start the "Hello, kernel" lab', 'Check your work', 'See your progress']) {
-      const stepEl = walkthrough.locator('.getting-started-step').filter({ hasText: title }).first();
-      await stepEl.locator('.codicon-pass-filled, .complete').first().waitFor({ timeout: 10_000 }).catch(async (e: Error) => {
-        throw new Error(`walkthrough step "${title}" is not ticked: ${(await stepEl.getAttribute('class')) ?? ''}; ${e.message}`);
-      });
-    }
-    await saveScreenshot(page, 'labs-walkthrough');
   }));
 });
