@@ -17,6 +17,8 @@ export const labReset: CommandFactory = (ctx) => async (arg?: unknown) => {
     `Start ${lab.title} over? Your copy in ${rel} is moved aside to ${rel}.bak-<time> (nothing is deleted), and a fresh starter is copied in.`,
     { modal: true }, 'Reset Lab');
   if (ok !== 'Reset Lab') return undefined;
+  // Unsaved edits belong to the copy that is moved aside, not to the fresh starter.
+  await vscode.workspace.saveAll(false);
   const r = resetLab(ws, lab);
   ctx.log.info(`lab ${lab.id} reset in ${r.dir}${r.movedTo ? `; old copy in ${r.movedTo}` : ''}`);
   ctx.labsChanged();

@@ -4,7 +4,8 @@
 // from the dashboard; the first-lab walkthrough's steps are ticked by those commands; reload the window and find
 // the progress and the dashboard still there. Screenshots in test-results/screenshots/labs-*.png.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
@@ -203,6 +204,36 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
     await (await dashboardFrame(page)).locator(`section.lab[data-lab="${params!.id}"][data-status="started"]`).waitFor({ timeout: 15_000 });
     await clearNotifications(page);
     await saveScreenshot(page, 'labs-dashboard-updated');
+  }));
+
+  it('resets a lab from the dashboard after asking (the old copy moved aside) and follows a lab started from a terminal', () => step('reset', async (page) => {
+    const dir = path.join(workspace, 'labs', params!.id);
+    writeFileSync(path.join(dir, 'params_lab.c'), '// my attempt\n');
+    await editorTab(page, 'Ring0: Lab Dashboard').click();
+    const frame = await dashboardFrame(page);
+    await frame.locator(`section.lab[data-lab="${params!.id}"] button[data-action="reset"]`).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.filter({ hasText: 'moved aside' }).waitFor();
+    await saveScreenshot(page, 'labs-reset-dialog');
+    await dialog.locator('.monaco-button', { hasText: 'Reset Lab' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const bak = async () => readdirSync(path.join(workspace, 'labs')).find((n) => n.startsWith(`${params!.id}.bak-`));
+    for (let i = 0; i < 40 && !(await bak()); i++) await page.waitForTimeout(250);
+    const moved = await bak();
+    assert.ok(moved, `no backup in ${readdirSync(path.join(workspace, 'labs')).join(' ')}`);
+    assert.equal(readFileSync(path.join(workspace, 'labs', moved, 'params_lab.c'), 'utf8'), '// my attempt\n');
+    assert.notEqual(readFileSync(path.join(dir, 'params_lab.c'), 'utf8'), '// my attempt\n');
+
+    // A lab started from a terminal shows up in the dashboard by itself (progress.json changed).
+    const other = loadCatalog().labs.find((l) => l.id !== hello!.id && l.id !== params!.id);
+    if (other) {
+      const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lab', 'start', other.id, '--workspace', workspace], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      await editorTab(page, 'Ring0: Lab Dashboard').click();
+      await (await dashboardFrame(page)).locator(`section.lab[data-lab="${other.id}"][data-status="started"]`).waitFor({ timeout: 15_000 });
+    }
+    await clearNotifications(page);
+    await saveScreenshot(page, 'labs-dashboard-after-reset');
   }));
 
   it('ticks the first-lab walkthrough\'s steps done by the commands above', () => step('walkthrough', async (page) => {
