@@ -104,7 +104,8 @@ function render(m: DashboardToPage): void {
   if (all.length === 0) {
     const empty = el('div', undefined, 'empty');
     empty.id = 'empty';
-    empty.append(el('p', m.errors.length ? 'No lab could be loaded from the catalog.' : 'The lab catalog is empty.'));
+    empty.append(el('p', m.errors.length ? 'No lab could be loaded from the catalog.' : 'The lab catalog is empty.'),
+      el('p', 'A lab is a folder with a lab.json under labs/catalog in the Ring0 extension (or under the folder RING0_LAB_CATALOG names); the errors below say what is wrong with the ones that did not load.', 'summary'));
     for (const e of m.errors) empty.append(el('p', e, 'error'));
     app.append(header, empty);
     return;
