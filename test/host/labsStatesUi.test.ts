@@ -31,8 +31,21 @@ function writeLab(catalog: string): void {
   writeFileSync(path.join(dir, 'check.sh'), 'echo FAIL halts not yet\n');
 }
 
+/** Drags the side bar's edge so tree rows show their descriptions (badges, messages) in screenshots. */
+async function widenSidebar(page: Page, width = 560): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const x = box.x + box.width + 1;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}
+
 async function openLabsOnly(page: Page): Promise<void> {
   await openRing0Container(page);
+  await widenSidebar(page);
   for (const name of ['VM', 'BPF', 'Tracepoints', 'ELF']) {
     const h = viewPane(page, name).locator('.pane-header');
     if ((await h.getAttribute('aria-expanded')) === 'true') await h.click();

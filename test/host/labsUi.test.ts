@@ -22,9 +22,22 @@ import { makeTempDir, removeTempDir } from './proc';
 const hello = loadCatalog().labs.find((l) => l.id === 'module-hello');
 const params = loadCatalog().labs.find((l) => l.id === 'module-params');
 
+/** Drags the side bar's edge so tree rows show their descriptions (badges, messages) in screenshots. */
+async function widenSidebar(page: Page, width = 560): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const x = box.x + box.width + 1;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}
+
 /** Only the Labs view open in the side bar: the tree renders only the rows that fit. */
 async function showOnlyLabs(page: Page): Promise<Locator> {
   await openRing0Container(page);
+  await widenSidebar(page);
   for (const name of ['VM', 'BPF', 'Tracepoints', 'ELF']) {
     const h = viewPane(page, name).locator('.pane-header');
     if ((await h.getAttribute('aria-expanded')) === 'true') await h.click();
