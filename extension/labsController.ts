@@ -46,9 +46,12 @@ export class LabsController implements vscode.Disposable {
     this.lastMtime = mtime;
   }
 
-  /** Progress or the catalog changed: re-read and tell the views. */
-  refresh(reloadCatalog = false): void {
-    if (reloadCatalog) this.catalog = undefined;
+  /** Progress changed: re-read and tell the views; `reload` also re-reads the catalog and this machine's facts. */
+  refresh(reload = false): void {
+    if (reload) {
+      this.catalog = undefined;
+      this.facts = undefined;
+    }
     this.changed.fire();
   }
 

@@ -1,4 +1,4 @@
-// Ring0: Refresh Labs View — re-reads the catalog (a lab being written) and this workspace's progress.
+// Ring0: Refresh Labs View — re-reads the catalog (a lab being written), this machine's facts (KVM, QEMU devices) and the progress.
 import type { CommandFactory } from '../registry';
 
 export const labRefresh: CommandFactory = (ctx) => () => {
