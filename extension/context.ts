@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Config } from './config';
 import { VmController } from './vmController';
 import { BuildService } from './build/buildService';
+import { LabsController } from './labsController';
 
 export interface Ring0Context {
   readonly extension: vscode.ExtensionContext;
@@ -16,7 +17,9 @@ export interface Ring0Context {
   readonly vm: VmController;
   /** Builds and loads, their diagnostics and output channel. */
   readonly builds: BuildService;
-  /** Lab progress changed (started, checked): the Labs view re-reads it. */
+  /** The lab catalog, this workspace's progress and what this machine can run. */
+  readonly labs: LabsController;
+  /** Lab progress changed (started, checked): the Labs view and the dashboard re-read it. */
   labsChanged(): void;
   readonly onDidChangeLabs: vscode.Event<void>;
 }
@@ -35,7 +38,7 @@ export function createContext(extension: vscode.ExtensionContext): Ring0Context 
   };
   const vm = new VmController(base);
   const builds = new BuildService(base);
-  const labs = new vscode.EventEmitter<void>();
+  const labs = new LabsController(base.workspaceRoot, log);
   extension.subscriptions.push(vm, builds, labs);
-  return Object.assign(base, { vm, builds, labsChanged: () => labs.fire(), onDidChangeLabs: labs.event });
+  return Object.assign(base, { vm, builds, labs, labsChanged: () => labs.refresh(), onDidChangeLabs: labs.onDidChange });
 }

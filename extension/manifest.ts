@@ -16,6 +16,10 @@ export const enum Commands {
   ElfRefresh = 'ring0.elf.refresh',
   LabsStart = 'ring0.labs.start',
   LabsCheck = 'ring0.labs.check',
+  LabsReset = 'ring0.labs.reset',
+  LabsOpen = 'ring0.labs.open',
+  LabsShowDashboard = 'ring0.labs.showDashboard',
+  LabsRefresh = 'ring0.labs.refresh',
 }
 
 export interface CommandDecl {
@@ -41,6 +45,10 @@ export const COMMANDS: readonly CommandDecl[] = [
   { id: Commands.ElfRefresh, title: 'Refresh ELF View', icon: '$(refresh)' },
   { id: Commands.LabsStart, title: 'Start Lab', icon: '$(play)' },
   { id: Commands.LabsCheck, title: 'Check Lab', icon: '$(beaker)' },
+  { id: Commands.LabsReset, title: 'Reset Lab', icon: '$(discard)' },
+  { id: Commands.LabsOpen, title: 'Open Lab', icon: '$(go-to-file)' },
+  { id: Commands.LabsShowDashboard, title: 'Show Lab Dashboard', icon: '$(dashboard)' },
+  { id: Commands.LabsRefresh, title: 'Refresh Labs View', icon: '$(refresh)' },
 ];
 
 export const COMMAND_CATEGORY = 'Ring0';
@@ -79,6 +87,10 @@ export const enum ViewItems {
 export const VIEW_ITEMS: readonly ViewItems[] = [ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject];
 
 export const DEBUG_TYPE = 'ring0-kernel';
+
+/** The walkthrough (contributes.walkthroughs) and the commands whose use completes its steps. */
+export const WALKTHROUGH = 'ring0.firstLab';
+export const WALKTHROUGH_LAB = 'module-hello';
 
 /** Settings under `ring0.`; the ones whose change only applies to the next VM boot say so. */
 export const SETTINGS: readonly { key: string; needsVmRestart: boolean }[] = [

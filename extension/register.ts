@@ -23,9 +23,12 @@ import { bpfRoots } from '../views/trees/bpfTree';
 import { BpfController } from './bpfController';
 import { labStart } from './commands/labStart';
 import { labCheck } from './commands/labCheck';
-import { labsRoots } from '../views/trees/labsTree';
-import { loadCatalog } from '../labs/model/catalog';
-import { readProgress } from '../labs/model/progress';
+import { labReset } from './commands/labReset';
+import { labOpen } from './commands/labOpen';
+import { labShowDashboard } from './commands/labShowDashboard';
+import { labRefresh } from './commands/labRefresh';
+import { LabNode, LabsTreeProvider } from '../views/trees/labsTree';
+import { LabsDashboard } from '../views/labsDashboard';
 import { SimpleTreeProvider } from '../views/trees/node';
 import { vmTreeRoots } from '../views/trees/vmTree';
 import { registerKernelDebug } from './debug/kernelDebug';
@@ -68,13 +71,22 @@ export function registerAll(ctx: Ring0Context): void {
 
   registerCommand(ctx, Commands.LabsStart, labStart);
   registerCommand(ctx, Commands.LabsCheck, labCheck);
-  const labsTree = new SimpleTreeProvider(() => {
-    const { labs, errors } = loadCatalog();
-    for (const e of errors) ctx.log.warn(`lab catalog: ${e.message}`);
-    const ws = ctx.workspaceRoot();
-    return labsRoots(labs, ws ? readProgress(ws) : {}, ws);
-  });
-  ctx.extension.subscriptions.push(labsTree, vscode.window.registerTreeDataProvider(Views.Labs, labsTree), ctx.onDidChangeLabs(() => labsTree.refresh()));
+  registerCommand(ctx, Commands.LabsReset, labReset);
+  registerCommand(ctx, Commands.LabsOpen, labOpen);
+  registerCommand(ctx, Commands.LabsShowDashboard, labShowDashboard);
+  registerCommand(ctx, Commands.LabsRefresh, labRefresh);
+  const labsTree = new LabsTreeProvider(() => ctx.labs.snapshot());
+  const labsView = vscode.window.createTreeView(Views.Labs, { treeDataProvider: labsTree, showCollapseAll: true });
+  ctx.labs.revealer = async (id) => {
+    // Render the fresh roots first: reveal finds the lab's parent among them.
+    await labsTree.getChildren();
+    const summary = ctx.labs.snapshot().tracks.flatMap((t) => t.labs).find((l) => l.id === id);
+    if (summary && labsView.visible) await labsView.reveal(new LabNode(summary), { expand: true, select: true, focus: false });
+  };
+  ctx.extension.subscriptions.push(labsTree, labsView, ctx.onDidChangeLabs(() => labsTree.refresh()),
+    vscode.window.registerWebviewPanelSerializer(LabsDashboard.viewType, {
+      deserializeWebviewPanel: async (panel) => LabsDashboard.revive(panel, ctx.extension.extensionUri, ctx.labs, ctx.log),
+    }));
 
   // Views not yet backed by a feature show their welcome content (an empty tree).
   for (const view of [Views.Tracepoints]) {

@@ -35,7 +35,7 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     format: 'iife',
-    entryPoints: { doctor: 'views/pages/doctor.ts' },
+    entryPoints: { doctor: 'views/pages/doctor.ts', labs: 'views/pages/labs.ts' },
     outdir: 'media/dist',
   },
 ].filter((b) => {

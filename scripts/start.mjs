@@ -101,4 +101,4 @@ server.proc.exited.then((how) => {
   void shutdown(1);
 });
 
-console.log(`\nRing0 in VS Code: ${server.workbenchUrl()}\n(data: ${server.dirs.root}; Ctrl-C to stop)`);
+console.log(`\nRing0 in VS Code: ${server.workbenchUrl()}\nLabs: the Ring0 side bar's Labs view, or Help → Welcome → "Ring0: your first kernel module".\n(data: ${server.dirs.root}; Ctrl-C to stop)`);

@@ -1,29 +1,66 @@
-// Ring0: Check Lab — runs the lab's checker (host build, then the guest script in the VM).
+// Ring0: Check Lab — runs the lab's checker (host build, then the guest script in the VM) with a progress
+// notification, then shows each objective's result in the Labs view (expanded) and the dashboard.
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../registry';
-import { readProgress } from '../../labs/model/progress';
-import { pickLab } from './labStart';
+import { Commands } from '../manifest';
+import { pickLab } from '../labUi';
+
+interface CheckJson {
+  id: string;
+  passed: boolean;
+  objectives: { id: string; text: string; passed: boolean; message: string }[];
+}
+
+function parseCheck(stdout: string): CheckJson | undefined {
+  try {
+    const r = JSON.parse(stdout) as Partial<CheckJson>;
+    return typeof r.passed === 'boolean' && Array.isArray(r.objectives) ? (r as CheckJson) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export const labCheck: CommandFactory = (ctx) => async (arg?: unknown) => {
   const ws = ctx.workspaceRoot();
   if (!ws) throw new Error('open a folder first');
-  const lab = await pickLab(arg, 'Check which lab?');
-  if (!lab) return;
-  if (!readProgress(ws)[lab.id]?.started) throw new Error(`start ${lab.title} first (Ring0: Start Lab)`);
-  if (ctx.vm.snapshot.status.state !== 'running') {
-    if (!(await vscode.window.showWarningMessage('Ring0: lab checkers run in the VM, which is not running.', 'Start VM'))) return;
+  const lab = await pickLab(ctx, arg, 'Check which lab?');
+  if (!lab) return undefined;
+  const folder = ctx.labs.folder(lab.id) as string;
+  if (!existsSync(folder)) {
+    if (await vscode.window.showWarningMessage(`Ring0: ${lab.title} is not started yet; its checker needs your copy in ${vscode.workspace.asRelativePath(folder)}.`, 'Start Lab')) {
+      await vscode.commands.executeCommand(Commands.LabsStart, lab.id);
+    }
+    return undefined;
+  }
+  if (ctx.labs.busy.has(lab.id)) throw new Error(`${lab.title} is being checked already`);
+  // Unsaved edits would not be what the checker builds.
+  await vscode.workspace.saveAll(false);
+  const running = () => ctx.vm.snapshot.status.state === 'running';
+  if (!running()) {
+    const pick = await vscode.window.showWarningMessage('Ring0: lab checkers run in the VM, which is not running.', 'Start VM and Check');
+    if (!pick) return undefined;
     await ctx.vm.start();
+    if (!running()) throw new Error('the VM did not start; see the VM view');
   }
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Ring0: checking ${lab.title}` }, () =>
-    ctx.builds.runCli(['lab', 'check', lab.id, '--json', '--workspace', ws]));
-  ctx.labsChanged();
-  let result: { passed?: boolean; objectives?: { passed: boolean }[] };
+  ctx.labs.setBusy(lab.id, 'checking');
+  let r: { code: number | null; stdout: string; stderr: string };
   try {
-    result = JSON.parse(r.stdout) as typeof result;
-  } catch {
-    throw new Error(r.stderr.trim() || 'the lab checker printed no result');
+    r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Ring0: checking ${lab.title}`, cancellable: false }, (progress) => {
+      progress.report({ message: lab.checker.build ? 'building on the host, then checking in the VM…' : 'running the checker in the VM…' });
+      return ctx.builds.runCli(['lab', 'check', lab.id, '--json', '--workspace', ws, '--dir', folder]);
+    });
+  } finally {
+    ctx.labs.setBusy(lab.id, undefined);
   }
-  const failed = result.objectives?.filter((o) => !o.passed).length ?? 0;
-  if (result.passed) void vscode.window.showInformationMessage(`Ring0: ${lab.title} — every objective passes.`);
-  else void vscode.window.showWarningMessage(`Ring0: ${lab.title} — ${failed} objective(s) to go; the Labs view says what each needs.`);
+  const result = parseCheck(r.stdout);
+  if (!result) throw new Error(r.stderr.trim().split('\n').slice(-3).join(' ') || `ring0 lab check exited ${r.code} without a result`);
+  ctx.log.info(`lab ${lab.id} checked: ${result.objectives.filter((o) => o.passed).length}/${result.objectives.length} objectives pass`);
+  ctx.labsChanged();
+  await ctx.labs.reveal(lab.id);
+  const failed = result.objectives.filter((o) => !o.passed);
+  const show = (pick: string | undefined) => pick && vscode.commands.executeCommand(Commands.LabsShowDashboard);
+  if (result.passed) void vscode.window.showInformationMessage(`Ring0: ${lab.title} — every objective passes.`, 'Show Dashboard').then(show);
+  else void vscode.window.showWarningMessage(`Ring0: ${lab.title} — ${failed.length} of ${result.objectives.length} objectives to go. First: ${failed[0].text} — ${failed[0].message}`, 'Show Dashboard').then(show);
+  return result;
 };

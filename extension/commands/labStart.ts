@@ -1,30 +1,30 @@
-// Ring0: Start Lab — copies a lab's starter into labs/<id>/ in the workspace and opens its steps.
-import path from 'node:path';
+// Ring0: Start Lab — copies a lab's starter into labs/<id>/ and opens it; a lab that is already there
+// is opened, never overwritten (Ring0: Reset Lab starts over, moving the old copy aside).
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../registry';
-import { loadCatalog, type CatalogLab } from '../../labs/model/catalog';
-import { readProgress } from '../../labs/model/progress';
-import { LabNode } from '../../views/trees/labsTree';
-
-export async function pickLab(arg: unknown, placeHolder: string): Promise<CatalogLab | undefined> {
-  if (arg instanceof LabNode) return arg.lab;
-  const labs = loadCatalog().labs;
-  const pick = await vscode.window.showQuickPick(labs.map((l) => ({ label: l.title, description: l.track, detail: l.summary, lab: l })), { placeHolder });
-  return pick?.lab;
-}
+import { startLab } from '../../labs/model/labFiles';
+import { Commands } from '../manifest';
+import { openLab, pickLab } from '../labUi';
 
 export const labStart: CommandFactory = (ctx) => async (arg?: unknown) => {
   const ws = ctx.workspaceRoot();
   if (!ws) throw new Error('open a folder first: labs are copied into the workspace');
-  const lab = await pickLab(arg, 'Which lab?');
-  if (!lab) return;
-  const force = !!readProgress(ws)[lab.id]?.started;
-  if (force) {
-    const again = await vscode.window.showWarningMessage(`Start ${lab.title} over? Your files in labs/${lab.id} will be replaced.`, { modal: true }, 'Start Over');
-    if (!again) return;
+  const lab = await pickLab(ctx, arg, 'Which lab?');
+  if (!lab) return undefined;
+  const folder = ctx.labs.folder(lab.id) as string;
+  if (existsSync(folder)) {
+    // Never overwrite: open what is there and offer the explicit way to start over.
+    await openLab(ctx, lab);
+    void vscode.window.showInformationMessage(`Ring0: ${lab.title} is already in ${vscode.workspace.asRelativePath(folder)}; opened your copy. Reset Lab starts over (your copy is moved aside first).`, 'Reset Lab')
+      .then((pick) => pick && vscode.commands.executeCommand(Commands.LabsReset, lab.id));
+    return folder;
   }
-  const r = await ctx.builds.runCli(['lab', 'start', lab.id, '--workspace', ws, ...(force ? ['--force'] : [])]);
-  if (r.code !== 0) throw new Error(r.stderr.trim() || `ring0 lab start exited ${r.code}`);
+  const unmet = ctx.labs.snapshot().tracks.flatMap((t) => t.labs).find((l) => l.id === lab.id)?.requirements.filter((r) => !r.met) ?? [];
+  startLab(ws, lab);
+  ctx.log.info(`lab ${lab.id} started in ${folder}`);
   ctx.labsChanged();
-  await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(path.join(ws, 'labs', lab.id, 'STEPS.md')));
+  await openLab(ctx, lab);
+  if (unmet.length) void vscode.window.showWarningMessage(`Ring0: ${lab.title} — ${unmet.map((r) => r.detail).join(' ')}`);
+  return folder;
 };

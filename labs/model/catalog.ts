@@ -14,8 +14,12 @@ export interface Catalog {
   errors: ManifestError[];
 }
 
-/** labs/catalog next to this module: compiled (out/labs/model), bundled (dist/) or in the repo. */
+/**
+ * RING0_LAB_CATALOG (a catalog being written elsewhere), else labs/catalog next to this module: compiled
+ * (out/labs/model), bundled (dist/) or in the repo.
+ */
 export function defaultCatalogDir(): string {
+  if (process.env.RING0_LAB_CATALOG) return path.resolve(process.env.RING0_LAB_CATALOG);
   for (const c of [path.join(__dirname, '..', 'catalog'), path.join(__dirname, '..', '..', '..', 'labs', 'catalog'), path.join(__dirname, '..', 'labs', 'catalog')]) {
     if (existsSync(c)) return c;
   }

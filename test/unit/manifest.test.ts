@@ -1,9 +1,10 @@
 // Checks the TypeScript declarations in extension/manifest.ts against package.json's contributes.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { COMMANDS, COMMAND_CATEGORY, CONTEXT_KEYS, DEBUG_TYPE, SETTINGS, VIEWS, VIEW_CONTAINER, VIEW_ITEMS } from '../../extension/manifest';
+import { COMMANDS, COMMAND_CATEGORY, CONTEXT_KEYS, DEBUG_TYPE, SETTINGS, VIEWS, VIEW_CONTAINER, VIEW_ITEMS, WALKTHROUGH, WALKTHROUGH_LAB } from '../../extension/manifest';
+import { loadCatalog } from '../../labs/model/catalog';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -54,6 +55,35 @@ describe('package.json contributes', () => {
       assert.ok(ids.has(m.command), `${m.command} is declared`);
       for (const k of (m.when ?? '').match(/ring0\.[\w.]+/g) ?? []) assert.ok(keys.has(k) || ids.has(k) || VIEWS.some((v) => v.id === k), `${k} is a declared context key`);
     }
+  });
+
+  it('has the first-lab walkthrough: packaged markdown media, steps completed by declared commands, links to declared commands and a real lab', () => {
+    const ids = new Set<string>(COMMANDS.map((c) => c.id));
+    const keys = new Set<string>(CONTEXT_KEYS);
+    const w = contributes.walkthroughs.find((x: { id: string }) => x.id === WALKTHROUGH);
+    assert.ok(w, WALKTHROUGH);
+    assert.ok(loadCatalog().labs.some((l) => l.id === WALKTHROUGH_LAB), `lab ${WALKTHROUGH_LAB} exists`);
+    const ignore = readFileSync(path.join(root, '.vscodeignore'), 'utf8');
+    assert.match(ignore, /^!media\/walkthrough\/\*\*$/m, 'the walkthrough media is packaged');
+    const completedBy: string[] = [];
+    for (const step of w.steps as { id: string; description: string; media: { markdown?: string }; completionEvents: string[] }[]) {
+      assert.ok(step.media.markdown && existsSync(path.join(root, step.media.markdown)), `${step.id}: media ${step.media.markdown}`);
+      assert.ok(step.completionEvents.length > 0, `${step.id} has completion events`);
+      for (const e of step.completionEvents) {
+        const cmd = /^onCommand:(.+)$/.exec(e)?.[1];
+        if (cmd) {
+          assert.ok(ids.has(cmd), `${step.id}: ${cmd} is declared`);
+          completedBy.push(cmd);
+        } else {
+          for (const k of e.match(/ring0\.[\w.]+/g) ?? []) assert.ok(keys.has(k), `${step.id}: ${k} is a declared context key`);
+        }
+      }
+      for (const m of step.description.matchAll(/\(command:([\w.]+)(\?[^)]*)?\)/g)) {
+        assert.ok(ids.has(m[1]), `${step.id}: link to ${m[1]} is declared`);
+        if (m[2]) assert.deepEqual(JSON.parse(decodeURIComponent(m[2].slice(1))), [WALKTHROUGH_LAB]);
+      }
+    }
+    assert.deepEqual(completedBy, ['ring0.vm.start', 'ring0.labs.start', 'ring0.build', 'ring0.labs.check', 'ring0.labs.showDashboard']);
   });
 
   it('declares the settings of manifest.ts under ring0.', () => {

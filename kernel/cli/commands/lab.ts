@@ -1,11 +1,15 @@
-// CLI: `ring0 lab list|start|check` — the lab catalog, starting a lab in the workspace, running its checker in the VM.
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+// CLI: `ring0 lab list|start|check|reset` — the lab catalog with this machine's requirements, starting a
+// lab without ever overwriting work, running its checker in the VM, resetting it (old copy moved aside).
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliCommand, Invocation } from '../command';
 import { UsageError } from '../command';
 import { loadCatalog, type CatalogLab } from '../../../labs/model/catalog';
 import { checkLab } from '../../../labs/model/check';
-import { labDir, readProgress, updateProgress, type LabCheck } from '../../../labs/model/progress';
+import { resetLab, startLab } from '../../../labs/model/labFiles';
+import { labFolder, readProgress, recordedDir, updateProgress, type LabCheck } from '../../../labs/model/progress';
+import { evaluateRequirements, hostFacts } from '../../../labs/model/requirements';
+import { summarizeTracks } from '../../../labs/model/status';
 import { buildModule } from '../../build/module';
 import { buildBpf } from '../../bpf/build';
 import { loadBpf } from '../../build/bpfLoad';
@@ -14,6 +18,8 @@ import { run } from '../../util/run';
 import { workspaceOf } from './vm';
 
 const workspaceOption = { workspace: { type: 'string' as const, short: 'w' } };
+const dirOption = { dir: { type: 'string' as const, short: 'd' } };
+const WORKSPACE_HELP = '-w, --workspace DIR  the workspace whose .ring0/progress.json records progress (default: .)';
 
 function findLab(inv: Invocation): CatalogLab {
   const { labs, errors } = loadCatalog();
@@ -24,42 +30,84 @@ function findLab(inv: Invocation): CatalogLab {
   return lab;
 }
 
+/** --dir relative to the current directory, or undefined. */
+function dirOf(inv: Invocation): string | undefined {
+  const d = inv.values.dir as string | undefined;
+  return d === undefined ? undefined : path.resolve(inv.io.cwd, d);
+}
+
 export const labListCommand: CliCommand = {
   path: ['lab', 'list'],
-  summary: 'List the labs, by track, with your progress in this workspace.',
+  summary: 'List the labs, by track, with your progress in this workspace and what this machine lacks for them.',
   synopsis: '[--json]',
-  details: ['--json  [{id, title, track, seed, objectives, started, passed}]', '-w, --workspace DIR  the workspace (default: .)'],
+  details: [
+    '--json  [{id, title, track, seed, summary, requirements, unmet: [{key, label, detail}], objectives, status, started, passed, lastCheckAt, dir}]',
+    WORKSPACE_HELP,
+  ],
   options: { ...workspaceOption, json: { type: 'boolean' } },
   async run(inv) {
     const { labs, errors } = loadCatalog();
     for (const e of errors) inv.io.err(`warning: ${e.message}\n`);
-    const progress = readProgress(workspaceOf(inv));
-    const rows = labs.map((l) => ({
-      id: l.id, title: l.title, track: l.track, seed: l.seed, objectives: l.objectives.length,
-      started: !!progress[l.id]?.started, passed: progress[l.id]?.lastCheck?.passed ?? false,
-    }));
-    if (inv.values.json) inv.io.out(JSON.stringify(rows, null, 2) + '\n');
-    else for (const r of rows) inv.io.out(`${r.passed ? '✓' : r.started ? '…' : ' '} ${r.id.padEnd(20)} ${r.track}: ${r.title}\n`);
+    const ws = workspaceOf(inv);
+    const progress = readProgress(ws);
+    const facts = hostFacts(labs.some((l) => (l.requirements.qemuDevices ?? []).length > 0));
+    const tracks = summarizeTracks(labs, progress, (l) => evaluateRequirements(l.requirements, facts));
+    const rows = tracks.flatMap((t) => t.labs).map((s) => {
+      const lab = labs.find((l) => l.id === s.id) as CatalogLab;
+      return {
+        id: s.id, title: s.title, track: s.track, seed: s.seed, summary: s.summary,
+        requirements: lab.requirements,
+        unmet: s.requirements.filter((r) => !r.met).map(({ key, label, detail }) => ({ key, label, detail })),
+        objectives: s.totalObjectives, status: s.status,
+        started: s.status !== 'not-started', passed: s.status === 'passed',
+        ...(s.lastCheck ? { lastCheckAt: s.lastCheck.at, passedObjectives: s.passedObjectives } : {}),
+        dir: labFolder(ws, s.id, progress),
+      };
+    });
+    if (inv.values.json) {
+      inv.io.out(JSON.stringify(rows, null, 2) + '\n');
+      return 0;
+    }
+    for (const t of tracks) {
+      inv.io.out(`${t.track} (${t.passed}/${t.total} done)\n`);
+      for (const s of t.labs) {
+        const mark = { passed: '✓', failing: '✗', started: '…', 'not-started': ' ' }[s.status];
+        const unmet = s.requirements.filter((r) => !r.met).map((r) => r.label);
+        const extra = s.lastCheck ? ` [${s.passedObjectives}/${s.totalObjectives}]` : '';
+        inv.io.out(`  ${mark} ${s.id.padEnd(24)} ${s.title}${extra}${unmet.length ? `  (${unmet.join(', ')}: not on this machine)` : ''}\n`);
+      }
+    }
     return 0;
   },
 };
 
 export const labStartCommand: CliCommand = {
   path: ['lab', 'start'],
-  summary: 'Copy a lab\'s starter files into labs/<id>/ in the workspace.',
-  synopsis: 'ID [--force]',
-  details: ['--force  overwrite an existing labs/<id>/', '-w, --workspace DIR  the workspace (default: .)'],
-  options: { ...workspaceOption, force: { type: 'boolean' } },
+  summary: 'Copy a lab\'s starter files and steps (STEPS.md) into labs/<id>/ (or --dir); never overwrites existing files.',
+  synopsis: 'ID [--dir D]',
+  details: ['-d, --dir D  put the lab in D instead of labs/<id> (D must not exist or be empty)', WORKSPACE_HELP],
+  options: { ...workspaceOption, ...dirOption },
   positionals: { min: 1, max: 1 },
   async run(inv) {
     const lab = findLab(inv);
     const ws = workspaceOf(inv);
-    const dest = labDir(ws, lab.id);
-    if (existsSync(dest) && !inv.values.force) throw new Error(`${dest} exists; your work is there. Use --force to start over.`);
-    cpSync(`${lab.dir}/${lab.starter}`, dest, { recursive: true });
-    cpSync(`${lab.dir}/${lab.steps}`, `${dest}/STEPS.md`);
-    updateProgress(ws, lab.id, { started: new Date().toISOString() });
-    inv.io.out(`Started ${lab.title} in ${dest}. Steps: ${dest}/STEPS.md. Check with: ring0 lab check ${lab.id}\n`);
+    const s = startLab(ws, lab, dirOf(inv));
+    inv.io.out(`Started ${lab.title} in ${s.dir}.\nSteps: ${s.steps}\nCheck with: ring0 lab check ${lab.id}${ws === inv.io.cwd ? '' : ` --workspace ${ws}`}\n`);
+    return 0;
+  },
+};
+
+export const labResetCommand: CliCommand = {
+  path: ['lab', 'reset'],
+  summary: 'Start a lab over: move its folder aside to <folder>.bak-<time>, copy a fresh starter, forget the last check.',
+  synopsis: 'ID [--dir D]',
+  details: ['-d, --dir D  the lab\'s folder (default: where it was started, else labs/<id>)', WORKSPACE_HELP],
+  options: { ...workspaceOption, ...dirOption },
+  positionals: { min: 1, max: 1 },
+  async run(inv) {
+    const lab = findLab(inv);
+    const s = resetLab(workspaceOf(inv), lab, dirOf(inv));
+    inv.io.out(`${s.movedTo ? `Moved your previous copy to ${s.movedTo}.\n` : ''}Reset ${lab.title} in ${s.dir}. Steps: ${s.steps}\n`);
     return 0;
   },
 };
@@ -72,19 +120,27 @@ export function formatCheck(lab: CatalogLab, c: LabCheck): string {
 export const labCheckCommand: CliCommand = {
   path: ['lab', 'check'],
   summary: 'Run a lab\'s checker (builds on the host, checks in the running VM); exit 1 until every objective passes.',
-  synopsis: 'ID [--json]',
-  details: ['--json  {id, passed, objectives: [{id, text, passed, message}]}', '-w, --workspace DIR  the workspace (default: .)'],
-  options: { ...workspaceOption, json: { type: 'boolean' } },
+  synopsis: 'ID [--dir D] [--json]',
+  details: [
+    '-d, --dir D  the lab\'s folder (default: where it was started, else labs/<id>); must be inside the workspace, which the VM shares',
+    '--json  {id, passed, at, dir, objectives: [{id, text, passed, message}]}',
+    WORKSPACE_HELP,
+  ],
+  options: { ...workspaceOption, ...dirOption, json: { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
   async run(inv) {
     const lab = findLab(inv);
     const ws = workspaceOf(inv);
-    const dir = labDir(ws, lab.id);
-    if (!existsSync(dir)) throw new Error(`lab ${lab.id} is not started in ${ws}; run 'ring0 lab start ${lab.id}'`);
+    const dir = dirOf(inv) ?? labFolder(ws, lab.id);
+    if (!existsSync(dir)) {
+      throw new Error(inv.values.dir ? `${dir} does not exist; 'ring0 lab start ${lab.id} --dir ${inv.values.dir as string}' creates it` : `lab ${lab.id} is not started in ${ws}; run 'ring0 lab start ${lab.id}'`);
+    }
     const script = (f: string | undefined) => (f === undefined ? undefined : readFileSync(path.join(lab.dir, f), 'utf8'));
     const scripts = { guest: script(lab.checker.guest), host: script(lab.checker.host), setup: script(lab.checker.setup) };
     // A lab checked only on the host (a bare-metal kernel in its own QEMU) needs no VM.
     const needsVm = scripts.guest !== undefined || scripts.setup !== undefined || lab.checker.build === 'bpf';
+    const rel = path.relative(ws, dir);
+    if (needsVm && (rel.startsWith('..') || path.isAbsolute(rel))) throw new Error(`${dir} is outside the workspace ${ws}, which is what the VM shares; put the lab inside it or pass --workspace`);
     const agent = needsVm ? await connectAgent(ws) : undefined;
     const noVm = () => Promise.reject(new Error('this lab is checked on the host only'));
     let result: LabCheck;
@@ -102,10 +158,11 @@ export const labCheckCommand: CliCommand = {
     } finally {
       agent?.close();
     }
-    updateProgress(ws, lab.id, { lastCheck: result });
-    inv.io.out(inv.values.json ? JSON.stringify({ id: lab.id, ...result }, null, 2) + '\n' : formatCheck(lab, result));
+    const before = readProgress(ws)[lab.id];
+    updateProgress(ws, lab.id, { lastCheck: result, ...(before?.started ? {} : { started: result.at }), dir: recordedDir(ws, lab.id, dir) });
+    inv.io.out(inv.values.json ? JSON.stringify({ id: lab.id, passed: result.passed, at: result.at, dir, objectives: result.objectives }, null, 2) + '\n' : formatCheck(lab, result));
     return result.passed ? 0 : 1;
   },
 };
 
-export const LAB_COMMANDS: CliCommand[] = [labListCommand, labStartCommand, labCheckCommand];
+export const LAB_COMMANDS: CliCommand[] = [labListCommand, labStartCommand, labCheckCommand, labResetCommand];
