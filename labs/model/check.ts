@@ -2,6 +2,7 @@
 // objective gets passed/failed with a message that says what to do.
 import path from 'node:path';
 import type { BuildResult } from '../../kernel/build/diagnostics';
+import { missingDevices, restartHint } from '../../kernel/vm/devices';
 import { parseCheckerOutput, type LabManifest } from './manifest';
 import type { LabCheck, ObjectiveResult } from './progress';
 
@@ -12,6 +13,17 @@ export interface CheckDeps {
   loadBpf?(object: string, name: string): Promise<{ ok: boolean; error?: string }>;
   /** Runs argv in the guest with `stdin` as its input. */
   run(argv: string[], opts: { cwd: string; timeoutMs: number; stdin: string }): Promise<{ exitCode: number | null; stdout: Buffer; stderr: Buffer; timedOut?: boolean }>;
+  /** The QEMU devices the running VM has; when given, a lab needing others fails without building. */
+  vmDevices?: string[];
+}
+
+/** Why the running VM cannot run this lab's checker, or undefined when it can. */
+export function unmetRequirements(lab: LabManifest, vmDevices: readonly string[] | undefined): string | undefined {
+  const need = lab.requirements.qemuDevices ?? [];
+  if (!vmDevices || need.length === 0) return undefined;
+  const missing = missingDevices(need, vmDevices);
+  if (missing.length === 0) return undefined;
+  return `this lab needs the QEMU device${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the running VM does not have: ${restartHint(need)}`;
 }
 
 /**
@@ -19,6 +31,10 @@ export interface CheckDeps {
  * catalog, sent on stdin (`sh -s`): the user cannot edit it, and it needs no shared path in the guest.
  */
 export async function checkLab(lab: LabManifest, dir: string, checker: string, deps: CheckDeps): Promise<LabCheck> {
+  const unmet = unmetRequirements(lab, deps.vmDevices);
+  if (unmet) {
+    return { at: new Date().toISOString(), passed: false, objectives: lab.objectives.map((o) => ({ id: o.id, text: o.text, passed: false, message: unmet })) };
+  }
   const reported = new Map<string, { passed: boolean; message: string }>();
   let stop: string | undefined;
   if (lab.checker.build === 'module') {

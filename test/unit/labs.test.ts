@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultCatalogDir, loadCatalog } from '../../labs/model/catalog';
-import { checkLab } from '../../labs/model/check';
+import { checkLab, unmetRequirements } from '../../labs/model/check';
 import { parseCheckerOutput } from '../../labs/model/manifest';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -37,6 +37,8 @@ describe('lab catalog', () => {
       assert.match(messages[1], /broken-lab\/lab\.json: hints: must be an array of strings/);
       const nested = loadCatalogWith(dir, { id: 'nested-lab', objectives: [{ id: 'ok-one', text: 't' }, { id: 'X', text: 't' }] });
       assert.match(nested, /nested-lab\/lab\.json: objectives\[1\]\.id: must match/);
+      const device = loadCatalogWith(dir, { id: 'device-lab', objectives: [{ id: 'ok-one', text: 't' }], requirements: { qemuDevices: ['edu', 'e1000'] } });
+      assert.match(device, /device-lab\/lab\.json: requirements\.qemuDevices: names an unknown device 'e1000'; Ring0 can add: edu/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -63,6 +65,43 @@ describe('lab catalog', () => {
     assert.equal(r.passed, false);
     assert.deepEqual(r.objectives[0], { id: 'builds', text: lab.objectives[0].text, passed: false, message: "hello_lab.c:7: expected ';'" });
     assert.ok(r.objectives.slice(1).every((o) => !o.passed && /fix the build first/.test(o.message)));
+  });
+});
+
+describe('lab device requirements', () => {
+  const edu = () => loadCatalog().labs.find((l) => l.id === 'device-edu')!;
+
+  it('the edu lab needs the edu device; module labs need none', () => {
+    assert.deepEqual(edu().requirements.qemuDevices, ['edu']);
+    assert.deepEqual(loadCatalog().labs.find((l) => l.id === 'module-hello')!.requirements.qemuDevices, []);
+  });
+
+  it('fails every objective with the restart command when the VM lacks a device, without building', async () => {
+    let built = false;
+    const deps = {
+      buildModule: async () => {
+        built = true;
+        return { ok: true, artifacts: ['/x/edu_lab.ko'], diagnostics: [] };
+      },
+      run: async () => ({ exitCode: 0, stdout: Buffer.from(''), stderr: Buffer.alloc(0) }),
+    };
+    const r = await checkLab(edu(), '/nowhere', '', { ...deps, vmDevices: [] });
+    assert.equal(built, false);
+    assert.equal(r.passed, false);
+    assert.equal(r.objectives.length, edu().objectives.length);
+    for (const o of r.objectives) {
+      assert.equal(o.passed, false);
+      assert.match(o.message, /needs the QEMU device edu, which the running VM does not have: restart the VM with them: ring0 vm stop && ring0 vm start --device edu/);
+      assert.match(o.message, /"ring0\.vm\.devices": \["edu"\]/);
+    }
+    await checkLab(edu(), '/nowhere', '', { ...deps, vmDevices: ['edu'] });
+    assert.equal(built, true, 'with the device the check goes ahead');
+  });
+
+  it('has nothing to say when the VM has the devices, the lab needs none, or the devices are unknown', () => {
+    assert.equal(unmetRequirements(edu(), ['edu']), undefined);
+    assert.equal(unmetRequirements(edu(), undefined), undefined);
+    assert.equal(unmetRequirements(loadCatalog().labs.find((l) => l.id === 'module-hello')!, []), undefined);
   });
 });
 

@@ -9,7 +9,7 @@ import { labDir, readProgress, updateProgress, type LabCheck } from '../../../la
 import { buildModule } from '../../build/module';
 import { buildBpf } from '../../bpf/build';
 import { loadBpf } from '../../build/bpfLoad';
-import { connectAgent } from '../../vm/manager';
+import { connectAgent, vmStatus } from '../../vm/manager';
 import { workspaceOf } from './vm';
 
 const workspaceOption = { workspace: { type: 'string' as const, short: 'w' } };
@@ -59,6 +59,8 @@ export const labStartCommand: CliCommand = {
     cpSync(`${lab.dir}/${lab.steps}`, `${dest}/STEPS.md`);
     updateProgress(ws, lab.id, { started: new Date().toISOString() });
     inv.io.out(`Started ${lab.title} in ${dest}. Steps: ${dest}/STEPS.md. Check with: ring0 lab check ${lab.id}\n`);
+    const devices = lab.requirements.qemuDevices ?? [];
+    if (devices.length) inv.io.out(`This lab needs the QEMU device${devices.length > 1 ? 's' : ''} ${devices.join(', ')} in the VM: ring0 vm start ${devices.map((d) => `--device ${d}`).join(' ')}\n`);
     return 0;
   },
 };
@@ -89,6 +91,7 @@ export const labCheckCommand: CliCommand = {
         buildBpf: (file) => buildBpf({ file }),
         loadBpf: (object, name) => loadBpf(agent, { object, name }),
         run: (argv, o) => agent.run(argv, o),
+        vmDevices: vmStatus(ws).devices ?? [],
       });
     } finally {
       agent.close();
