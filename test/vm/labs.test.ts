@@ -1,5 +1,6 @@
 // Every lab's checker in a real VM: on the starter files it fails with messages that help; on the
-// reference solution (test/labs/<id>/solution) every objective passes.
+// reference solution (test/labs/<id>/solution) every objective passes. One VM runs them all, one after
+// the other (each checker cleans up after itself), started with every QEMU device the labs require.
 import assert from 'node:assert/strict';
 import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,15 +10,17 @@ import { ROOT, cli, disposeWorkspace, tempWorkspace, transcript } from './helper
 
 describe('labs in the VM', () => {
   let ws: string;
+  const labs = loadCatalog().labs;
+  const devices = [...new Set(labs.flatMap((l) => l.requirements.qemuDevices ?? []))];
   before(async () => {
     ws = tempWorkspace();
     writeFileSync(path.join(ws, 'README'), 'lab test workspace\n');
-    const r = await cli(['vm', 'start', '--workspace', ws]);
+    const r = await cli(['vm', 'start', '--workspace', ws, ...devices.flatMap((d) => ['--device', d])]);
     assert.equal(r.code, 0, `${r.stderr}\n${transcript(ws)}`);
   });
   after(() => disposeWorkspace(ws));
 
-  for (const lab of loadCatalog().labs) {
+  for (const lab of labs) {
     it(`${lab.id}: the starter fails with guidance, the solution passes`, async () => {
       const start = await cli(['lab', 'start', lab.id, '--workspace', ws]);
       assert.equal(start.code, 0, start.stderr);
@@ -34,6 +37,18 @@ describe('labs in the VM', () => {
       const r = JSON.parse(solved.stdout.toString()) as { passed: boolean; objectives: unknown[] };
       assert.equal(r.passed, true, JSON.stringify(r.objectives, null, 2));
       assert.equal(solved.code, 0);
+      // An oops in one lab (module-oops's starter) must leave the VM running for the next ones.
+      const status = JSON.parse((await cli(['vm', 'status', '--json', '--workspace', ws])).stdout.toString()) as { state: string };
+      assert.equal(status.state, 'running', transcript(ws));
     });
   }
+
+  it('module-oops: the oops of the starter is recorded as one the guest survived', async () => {
+    const status = JSON.parse((await cli(['vm', 'status', '--json', '--workspace', ws])).stdout.toString()) as { state: string; devices?: string[]; oopsCount?: number; oops?: { summary: string; rip?: { function: string } } };
+    assert.equal(status.state, 'running');
+    assert.deepEqual(status.devices, devices);
+    assert.ok((status.oopsCount ?? 0) >= 1, JSON.stringify(status));
+    assert.match(status.oops!.summary, /NULL pointer dereference/);
+    assert.equal(status.oops!.rip?.function, 'oops_lab_read');
+  });
 });
