@@ -55,8 +55,8 @@ if ! rmmod edu_lab 2>$t/rmmod.err; then
   echo "FAIL unloads rmmod edu_lab failed: $(cat $t/rmmod.err)"
 elif grep -q 'edu_lab' /proc/interrupts; then
   echo "FAIL unloads after rmmod, /proc/interrupts still lists edu_lab: free_irq() and pci_free_irq_vectors() in edu_remove"
-elif dmesg | grep -qE 'BUG:|WARNING:|Oops'; then
-  echo "FAIL unloads the kernel complained: $(dmesg | grep -E 'BUG:|WARNING:|Oops' | head -1)"
+elif dmesg | grep -qE 'BUG:|Oops|WARNING:.*edu_lab'; then
+  echo "FAIL unloads the kernel complained: $(dmesg | grep -E 'BUG:|Oops|WARNING:.*edu_lab' | head -1)"
 elif [ -e $drv ]; then
   echo "FAIL unloads $drv is still there after rmmod"
 else

@@ -66,8 +66,8 @@ else:
 PY
 if dmesg | grep -q 'scheduling while atomic'; then
   echo "FAIL atomic-context the kernel log says 'BUG: scheduling while atomic': prepare_record() sleeps (usleep_range), so call it before spin_lock, never while holding it"
-elif dmesg | grep -qE 'BUG:|WARNING:|Oops'; then
-  echo "FAIL atomic-context the kernel log reported a problem: $(dmesg | grep -E 'BUG:|WARNING:|Oops' | head -1)"
+elif dmesg | grep -qE 'BUG:|Oops|WARNING:.*locking_lab'; then
+  echo "FAIL atomic-context the kernel log reported a problem: $(dmesg | grep -E 'BUG:|Oops|WARNING:.*locking_lab' | head -1)"
 else
   echo "PASS atomic-context no 'scheduling while atomic' or other kernel warnings"
 fi
