@@ -51,4 +51,21 @@ describe('labs in the VM', () => {
     assert.match(status.oops!.summary, /NULL pointer dereference/);
     assert.equal(status.oops!.rip?.function, 'oops_lab_read');
   });
+
+  it('a lab whose device the VM lacks fails every objective with the command to restart the VM with it', async () => {
+    const needing = labs.find((l) => (l.requirements.qemuDevices ?? []).length > 0);
+    assert.ok(needing, 'the catalog has a lab that needs a QEMU device');
+    assert.equal((await cli(['vm', 'stop', '--workspace', ws])).code, 0);
+    const plain = await cli(['vm', 'start', '--workspace', ws]);
+    assert.equal(plain.code, 0, `${plain.stderr}\n${transcript(ws)}`);
+    const r = await cli(['lab', 'check', needing.id, '--json', '--workspace', ws]);
+    assert.equal(r.code, 1, r.stderr);
+    const c = JSON.parse(r.stdout.toString()) as { passed: boolean; objectives: { passed: boolean; message: string }[] };
+    const need = needing.requirements.qemuDevices!;
+    assert.equal(c.objectives.length, needing.objectives.length);
+    for (const o of c.objectives) {
+      assert.equal(o.passed, false);
+      assert.ok(o.message.includes(`ring0 vm start ${need.map((d) => `--device ${d}`).join(' ')}`), o.message);
+    }
+  });
 });

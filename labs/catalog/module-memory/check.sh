@@ -58,12 +58,13 @@ rmmod memory_lab
 # A 4 MiB block (order 10) must come back to the free pool on rmmod.
 memfree() { awk '/^MemFree:/ {print $2}' /proc/meminfo; }
 if insmod memory_lab.ko order=10 2>$t/insmod.err; then
-  cat /proc/memory_lab >/dev/null
+  pfn=$(sed -n 's/^pages .*pfn=\([0-9a-f]*\).*/\1/p' /proc/memory_lab)
   before=$(memfree)
   rmmod memory_lab
   after=$(memfree)
   back=$((after - before))
   if [ "$back" -ge 3000 ]; then echo "PASS frees rmmod gave back ${back} kB (the 4096 kB block of order=10)"
+  elif [ "${pfn:-0}" = 0 ]; then echo "FAIL frees /proc/memory_lab shows no page block (pfn=0) to free: allocate it with alloc_pages(GFP_KERNEL, order) first (objective pages), then free it with __free_pages(pages, order) in memory_lab_exit"
   else echo "FAIL frees after insmod order=10 and rmmod only ${back} kB came back, not the 4096 kB block: call __free_pages(pages, order) in memory_lab_exit"; fi
 else
   echo "FAIL frees insmod memory_lab.ko order=10 failed: $(cat $t/insmod.err)"
