@@ -308,7 +308,7 @@ export class Vm extends EventEmitter {
     let link: { agent: AgentClient; mux: AgentMux };
     try {
       await waitForSocket(paths.sockets.qmp, qemu, 10_000, 'QEMU');
-      qmp = await QmpClient.connect(paths.sockets.qmp);
+      qmp = await connectQmp(paths.sockets.qmp, qemu);
       progress('Waiting for the guest agent', 0.5);
       link = await connectAgent(paths.sockets.agent, qemu, serial, opts.bootTimeoutMs ?? 90_000);
     } catch (e) {
@@ -337,6 +337,22 @@ function safeRead(p: string): string {
     return readFileSync(p, 'utf8');
   } catch {
     return '';
+  }
+}
+
+/**
+ * QEMU binds its server sockets before it listens on them: a connect in between is refused (seen on a
+ * loaded 2-core host). Retry that briefly while QEMU lives.
+ */
+async function connectQmp(socketPath: string, qemu: ChildProcess, timeoutMs = 10_000): Promise<QmpClient> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await QmpClient.connect(socketPath);
+    } catch (e) {
+      if (!/ECONNREFUSED/.test((e as Error).message) || Date.now() > deadline || qemu.exitCode !== null || qemu.signalCode !== null) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 }
 
