@@ -54,6 +54,7 @@ export async function runDaemon(workspace: string, settings: VmSettings, opts: {
     startedAt: info.startedAt,
     bootMs: info.bootMs,
     shares: info.shares,
+    devices: info.devices,
     controlSocket: paths.sockets.control,
     ...(opts.gdb ? { gdbSocket: paths.sockets.gdb } : {}),
     progress: undefined,
@@ -67,7 +68,7 @@ export async function runDaemon(workspace: string, settings: VmSettings, opts: {
       case 'vm.reset': {
         log('reset requested');
         const ms = await vm.reset();
-        update({ startedAt: Date.now() - ms, bootMs: ms, state: 'running', panic: undefined });
+        update({ startedAt: Date.now() - ms, bootMs: ms, state: 'running', panic: undefined, oops: undefined, oopsCount: undefined });
         return { bootMs: ms };
       }
       default:
@@ -78,6 +79,11 @@ export async function runDaemon(workspace: string, settings: VmSettings, opts: {
   vm.on('panic', (p) => {
     log(`panic: ${p.summary}\n${p.frames.map(formatFrame).join('\n')}`);
     update({ state: 'panicked', panic: p });
+  });
+  // An oops in process context kills only the process: the VM keeps running (kernel tainted 'D').
+  vm.on('oops', (p) => {
+    log(`oops (the guest kept running): ${p.summary}\n${[...(p.rip ? [p.rip] : []), ...p.frames].map(formatFrame).join('\n')}`);
+    update({ oops: p, oopsCount: (state.oopsCount ?? 0) + 1 });
   });
 
   let stopping = false;

@@ -54,6 +54,23 @@ export function parseFrame(line: string): OopsFrame | undefined {
 }
 
 /**
+ * Where the first oops/panic report in `log` ends: just after its "---[ end ..." line, or the end of
+ * the text when that line has not arrived. 0 when there is no report.
+ */
+export function oopsEnd(log: string): number {
+  let start = -1;
+  for (const re of START) {
+    const m = re.exec(log);
+    if (m && (start < 0 || m.index < start)) start = m.index;
+  }
+  if (start < 0) return 0;
+  const end = /---\[ end (trace|Kernel panic)[^\n]*\n?/g;
+  end.lastIndex = start;
+  const m = end.exec(log);
+  return m ? m.index + m[0].length : log.length;
+}
+
+/**
  * Finds the first oops/panic in `log` and parses it. Returns undefined when the log has none.
  * A report ends at "---[ end trace" / "---[ end Kernel panic" or at the end of the text.
  */

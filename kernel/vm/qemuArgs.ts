@@ -1,4 +1,5 @@
 // Builds QEMU's argument array for a Ring0 VM. Pure: every socket is a unix socket or 127.0.0.1.
+import { deviceArgs } from './devices';
 export type Accel = 'kvm' | 'tcg';
 
 export interface Share {
@@ -24,6 +25,8 @@ export interface QemuSpec {
     gdb?: { unix: string } | { port: number };
   };
   shares: Share[];
+  /** Extra devices by name (validated against devices.ts); added as -device NAME. */
+  devices?: string[];
   /** User-supplied extra arguments (e.g. ['-device', 'edu']); appended last. */
   extra: string[];
   /** Stop the CPUs at start until a debugger continues them. */
@@ -75,6 +78,7 @@ export function qemuArgs(spec: QemuSpec): string[] {
     args.push('-gdb', 'chardev:gdb0');
   }
   if (spec.freeze) args.push('-S');
+  args.push(...deviceArgs(spec.devices ?? []));
   args.push(...spec.extra);
   return args;
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, type ParseError } from 'jsonc-parser';
 import type { AccelSetting } from './accel';
+import { isKnownDevice, KNOWN_DEVICES } from './devices';
 
 export interface VmSettings {
   kernel: string;
@@ -13,6 +14,8 @@ export interface VmSettings {
   kernelArgs: string[];
   qemuArgs: string[];
   shareHostRoot: boolean;
+  /** Extra QEMU devices by name, from the allow-list in devices.ts (e.g. ['edu']). */
+  devices?: string[];
 }
 
 export const DEFAULT_VM_SETTINGS: VmSettings = {
@@ -23,6 +26,7 @@ export const DEFAULT_VM_SETTINGS: VmSettings = {
   kernelArgs: [],
   qemuArgs: [],
   shareHostRoot: true,
+  devices: [],
 };
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
@@ -43,6 +47,7 @@ export function coerceVmSettings(raw: Record<string, unknown>, warn: (msg: strin
   take('kernelArgs', isStringArray, 'an array of strings');
   take('qemuArgs', isStringArray, 'an array of strings');
   take('shareHostRoot', (v) => typeof v === 'boolean', 'true or false');
+  take('devices', (v) => isStringArray(v) && v.every(isKnownDevice), `an array of device names from: ${Object.keys(KNOWN_DEVICES).join(', ')}`);
   return out;
 }
 

@@ -21,6 +21,11 @@ export interface VmStateFile {
   gdbSocket?: string;
   controlSocket?: string;
   panic?: OopsReport;
+  /** The last oops the guest survived, and how many there were since boot. */
+  oops?: OopsReport;
+  oopsCount?: number;
+  /** QEMU devices the VM was started with (from the devices setting and -device arguments). */
+  devices?: string[];
   error?: string;
 }
 
@@ -32,6 +37,9 @@ export interface VmStatus {
   uptimeMs?: number;
   bootMs?: number;
   panic?: OopsReport;
+  oops?: OopsReport;
+  oopsCount?: number;
+  devices?: string[];
   error?: string;
 }
 
@@ -78,6 +86,9 @@ export function effectiveState(s: VmStateFile | undefined, now = Date.now()): Vm
   if (state === 'running' && s.startedAt) status.uptimeMs = now - s.startedAt;
   if (s.bootMs !== undefined) status.bootMs = s.bootMs;
   if (s.panic) status.panic = s.panic;
+  if (s.oops) status.oops = s.oops;
+  if (s.oopsCount) status.oopsCount = s.oopsCount;
+  if (s.devices?.length) status.devices = s.devices;
   if (s.error) status.error = s.error;
   return status;
 }

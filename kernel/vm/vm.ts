@@ -15,6 +15,7 @@ import { customKernel, findDefaultKernel, type KernelImage, type KernelRoots } f
 import { ensureDirs, vmPaths, type VmPaths } from './paths';
 import { QmpClient } from './qmp';
 import { checkExtraArgs, qemuArgs, type Accel, type Share } from './qemuArgs';
+import { effectiveDevices, validateDevices } from './devices';
 import { SerialWatcher, type PanicReport } from './serialWatch';
 import type { VmSettings } from './settings';
 import { findVirtiofsd, spawnVirtiofsd, waitForSocket } from './virtiofsd';
@@ -29,6 +30,8 @@ export interface VmOptions {
   accel?: AccelSetting;
   kernelArgs?: string[];
   qemuArgs?: string[];
+  /** Extra QEMU devices by name (allow-list in devices.ts). */
+  devices?: string[];
   shareHostRoot?: boolean;
   /** Start QEMU's gdb stub on a unix socket in the run directory. */
   gdb?: boolean;
@@ -49,6 +52,7 @@ export function bootOptions(workspace: string, settings: VmSettings, extra: Part
     accel: settings.accel,
     kernelArgs: settings.kernelArgs,
     qemuArgs: settings.qemuArgs,
+    devices: settings.devices ?? [],
     shareHostRoot: settings.shareHostRoot,
     ...extra,
   };
@@ -62,6 +66,8 @@ export interface VmInfo {
   startedAt: number;
   bootMs: number;
   shares: { tag: string; source: string; guestPath: string; readOnly: boolean }[];
+  /** Known QEMU devices it has (devices option plus -device arguments). */
+  devices: string[];
   paths: VmPaths;
 }
 
@@ -127,6 +133,7 @@ export class Vm extends EventEmitter {
       else qemu.once('exit', done);
     });
     serial.on('panic', (p: PanicReport) => this.emit('panic', p));
+    serial.on('oops', (p: PanicReport) => this.emit('oops', p));
   }
 
   get running(): boolean {
@@ -204,6 +211,8 @@ export class Vm extends EventEmitter {
     if (!existsSync(paths.workspace)) throw new Error(`workspace ${paths.workspace} does not exist`);
     const extra = opts.qemuArgs ?? [];
     checkExtraArgs(extra);
+    const devices = opts.devices ?? [];
+    validateDevices(devices);
     const cache = opts.cacheDir ?? defaultCacheDir();
     progress('Checking QEMU and the kernel', 0.05);
     const [qv, kernel] = await Promise.all([qemuVersion(), Promise.resolve(resolveKernel(opts.kernel))]);
@@ -275,6 +284,7 @@ export class Vm extends EventEmitter {
       kernelArgs: opts.kernelArgs ?? [],
       sockets: { qmp: paths.sockets.qmp, agent: paths.sockets.agent, serial: paths.sockets.serial, serialLog: paths.serialLog, ...(opts.gdb ? { gdb: { unix: paths.sockets.gdb } } : {}) },
       shares,
+      devices,
       extra,
     });
     const logFd = openSync(paths.qemuLog, 'w');
@@ -298,7 +308,7 @@ export class Vm extends EventEmitter {
     let link: { agent: AgentClient; mux: AgentMux };
     try {
       await waitForSocket(paths.sockets.qmp, qemu, 10_000, 'QEMU');
-      qmp = await QmpClient.connect(paths.sockets.qmp);
+      qmp = await connectQmp(paths.sockets.qmp, qemu);
       progress('Waiting for the guest agent', 0.5);
       link = await connectAgent(paths.sockets.agent, qemu, serial, opts.bootTimeoutMs ?? 90_000);
     } catch (e) {
@@ -315,6 +325,7 @@ export class Vm extends EventEmitter {
       startedAt,
       bootMs,
       shares: shares.map(({ tag, source, guestPath, readOnly }) => ({ tag, source, guestPath, readOnly })),
+      devices: effectiveDevices(devices, extra),
       paths,
     };
     return new Vm(info, link.agent, link.mux, qmp, qemu, helpers, serial);
@@ -326,6 +337,22 @@ function safeRead(p: string): string {
     return readFileSync(p, 'utf8');
   } catch {
     return '';
+  }
+}
+
+/**
+ * QEMU binds its server sockets before it listens on them: a connect in between is refused (seen on a
+ * loaded 2-core host). Retry that briefly while QEMU lives.
+ */
+async function connectQmp(socketPath: string, qemu: ChildProcess, timeoutMs = 10_000): Promise<QmpClient> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await QmpClient.connect(socketPath);
+    } catch (e) {
+      if (!/ECONNREFUSED/.test((e as Error).message) || Date.now() > deadline || qemu.exitCode !== null || qemu.signalCode !== null) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 }
 

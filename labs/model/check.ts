@@ -2,6 +2,7 @@
 // objective gets passed/failed with a message that says what to do.
 import path from 'node:path';
 import type { BuildResult } from '../../kernel/build/diagnostics';
+import { missingDevices, restartHint } from '../../kernel/vm/devices';
 import { parseCheckerOutput, type LabManifest } from './manifest';
 import type { LabCheck, ObjectiveResult } from './progress';
 
@@ -14,6 +15,8 @@ export interface CheckDeps {
   run(argv: string[], opts: RunOpts): Promise<RunOutput>;
   /** Runs argv on the host (for checkers with a host script), killing its whole process group on timeout. */
   runHost?(argv: string[], opts: RunOpts): Promise<RunOutput>;
+  /** The QEMU devices the running VM has; when given, a lab needing others fails without building. */
+  vmDevices?: string[];
 }
 
 interface RunOpts { cwd: string; timeoutMs: number; stdin: string }
@@ -26,6 +29,15 @@ export interface CheckerScripts {
   setup?: string;
 }
 
+/** Why the running VM cannot run this lab's checker, or undefined when it can. */
+export function unmetRequirements(lab: LabManifest, vmDevices: readonly string[] | undefined): string | undefined {
+  const need = lab.requirements.qemuDevices ?? [];
+  if (!vmDevices || need.length === 0) return undefined;
+  const missing = missingDevices(need, vmDevices);
+  if (missing.length === 0) return undefined;
+  return `this lab needs the QEMU device${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the running VM does not have: ${restartHint(need)}`;
+}
+
 /**
  * `dir` is the user's copy of the lab in the workspace; `checker` is the scripts' text from the catalog
  * (a string: the guest script), sent on stdin (`sh -s`): the user cannot edit them, and they need no
@@ -35,6 +47,10 @@ export interface CheckerScripts {
 export async function checkLab(lab: LabManifest, dir: string, checker: string | CheckerScripts, deps: CheckDeps): Promise<LabCheck> {
   const scripts: CheckerScripts = typeof checker === 'string' ? { guest: checker } : checker;
   const setup = scripts.setup;
+  const unmet = unmetRequirements(lab, deps.vmDevices);
+  if (unmet) {
+    return { at: new Date().toISOString(), passed: false, objectives: lab.objectives.map((o) => ({ id: o.id, text: o.text, passed: false, message: unmet })) };
+  }
   const reported = new Map<string, { passed: boolean; message: string }>();
   let stop: string | undefined;
   if (lab.checker.setup) {

@@ -1,5 +1,6 @@
 // The lab manifest (labs/catalog/<id>/lab.json): its type and a validator that names the file and the
 // field of every problem, so one broken lab never hides the rest of the catalog.
+import { isKnownDevice, KNOWN_DEVICES } from '../../kernel/vm/devices';
 export interface LabObjective {
   id: string;
   text: string;
@@ -89,6 +90,8 @@ export function validateManifest(raw: unknown, file: string, knownSeeds?: Readon
   const req = (o.requirements ?? {}) as Record<string, unknown>;
   if (typeof req !== 'object' || Array.isArray(req)) throw new ManifestError(file, 'requirements', 'must be an object');
   for (const k of ['kvm', 'fullKernel']) if (req[k] !== undefined && typeof req[k] !== 'boolean') throw new ManifestError(file, `requirements.${k}`, 'must be true or false');
+  const devices = strings(req, file, 'qemuDevices');
+  for (const d of devices) if (!isKnownDevice(d)) throw new ManifestError(file, 'requirements.qemuDevices', `names an unknown device '${d}'; Ring0 can add: ${Object.keys(KNOWN_DEVICES).join(', ')}`);
   const checker = o.checker as Record<string, unknown> | undefined;
   if (typeof checker !== 'object' || checker === null) throw new ManifestError(file, 'checker', 'must be an object with a guest or host script');
   if (checker.guest === undefined && checker.host === undefined) throw new ManifestError(file, 'checker', 'needs a guest script, a host script or both');
@@ -108,7 +111,7 @@ export function validateManifest(raw: unknown, file: string, knownSeeds?: Readon
     steps: str(o, file, 'steps'),
     starter: str(o, file, 'starter'),
     hints: strings(o, file, 'hints'),
-    requirements: { ...(req.kvm !== undefined ? { kvm: req.kvm as boolean } : {}), ...(req.fullKernel !== undefined ? { fullKernel: req.fullKernel as boolean } : {}), qemuDevices: strings(req, file, 'qemuDevices') },
+    requirements: { ...(req.kvm !== undefined ? { kvm: req.kvm as boolean } : {}), ...(req.fullKernel !== undefined ? { fullKernel: req.fullKernel as boolean } : {}), qemuDevices: devices },
     checker: {
       ...(checker.build ? { build: checker.build as 'module' | 'bpf' } : {}),
       ...(checker.build === 'bpf' ? { bpfSource: checker.bpfSource as string } : {}),

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultCatalogDir, loadCatalog } from '../../labs/model/catalog';
-import { checkLab } from '../../labs/model/check';
+import { checkLab, unmetRequirements } from '../../labs/model/check';
 import { parseCheckerOutput, validateManifest } from '../../labs/model/manifest';
 import { requirementProbes } from '../../labs/model/requirements';
 import { run } from '../../kernel/util/run';
@@ -43,6 +43,8 @@ describe('lab catalog', () => {
       for (const f of ['steps.md', 'check.sh']) writeFileSync(path.join(dir, 'no-setup', f), '');
       const noSetup = loadCatalogWith(dir, { id: 'no-setup', objectives: [{ id: 'ok-one', text: 't' }], checker: { guest: 'check.sh', setup: 'setup.sh' } });
       assert.match(noSetup, /no-setup\/lab\.json: checker\.setup: setup\.sh does not exist in the lab folder/);
+      const device = loadCatalogWith(dir, { id: 'device-lab', objectives: [{ id: 'ok-one', text: 't' }], requirements: { qemuDevices: ['edu', 'e1000'] } });
+      assert.match(device, /device-lab\/lab\.json: requirements\.qemuDevices: names an unknown device 'e1000'; Ring0 can add: edu/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -173,6 +175,43 @@ describe('lab catalog', () => {
     assert.ok(bad.objectives.every((o) => /setup in the VM failed \(exit 2\).*File exists/.test(o.message)), JSON.stringify(bad.objectives));
     await assert.rejects(checkLab(lab, '/w', 'CHECK', deps(0)), /has a setup script \(setup\.sh\)/);
     assert.throws(() => validateManifest({ ...lab, checker: { guest: 'check.sh', iface: 'has space' } }, 'lab.json'), /checker\.iface: must match/);
+  });
+});
+
+describe('lab device requirements', () => {
+  const edu = () => loadCatalog().labs.find((l) => l.id === 'device-edu')!;
+
+  it('the edu lab needs the edu device; module labs need none', () => {
+    assert.deepEqual(edu().requirements.qemuDevices, ['edu']);
+    assert.deepEqual(loadCatalog().labs.find((l) => l.id === 'module-hello')!.requirements.qemuDevices, []);
+  });
+
+  it('fails every objective with the restart command when the VM lacks a device, without building', async () => {
+    let built = false;
+    const deps = {
+      buildModule: async () => {
+        built = true;
+        return { ok: true, artifacts: ['/x/edu_lab.ko'], diagnostics: [] };
+      },
+      run: async () => ({ exitCode: 0, stdout: Buffer.from(''), stderr: Buffer.alloc(0) }),
+    };
+    const r = await checkLab(edu(), '/nowhere', '', { ...deps, vmDevices: [] });
+    assert.equal(built, false);
+    assert.equal(r.passed, false);
+    assert.equal(r.objectives.length, edu().objectives.length);
+    for (const o of r.objectives) {
+      assert.equal(o.passed, false);
+      assert.match(o.message, /needs the QEMU device edu, which the running VM does not have: restart the VM with them: ring0 vm stop && ring0 vm start --device edu/);
+      assert.match(o.message, /"ring0\.vm\.devices": \["edu"\]/);
+    }
+    await checkLab(edu(), '/nowhere', '', { ...deps, vmDevices: ['edu'] });
+    assert.equal(built, true, 'with the device the check goes ahead');
+  });
+
+  it('has nothing to say when the VM has the devices, the lab needs none, or the devices are unknown', () => {
+    assert.equal(unmetRequirements(edu(), ['edu']), undefined);
+    assert.equal(unmetRequirements(edu(), undefined), undefined);
+    assert.equal(unmetRequirements(loadCatalog().labs.find((l) => l.id === 'module-hello')!, []), undefined);
   });
 });
 

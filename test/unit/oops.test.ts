@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseFrame, parseOops } from '../../kernel/vm/oops';
+import { oopsEnd, parseFrame, parseOops } from '../../kernel/vm/oops';
 import { formatFrame } from '../../kernel/vm/symbolize';
 
 const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'oops');
@@ -52,5 +52,15 @@ describe('oops parsing', () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)).toString('latin1');
     assert.doesNotThrow(() => parseOops(garbage));
     assert.equal(parseFrame('  not a frame +0xzz'), undefined);
+  });
+
+  it('finds where the first report ends, so the next one can be found', () => {
+    const one = '[ 1.0] BUG: kernel NULL pointer dereference, address: 0000000000000008\n[ 1.1] RIP: 0010:f+0x1/0x2 [m]\n[ 1.2] ---[ end trace 0000000000000000 ]---\n';
+    const log = `noise\n${one}after\n${one}`;
+    const end = oopsEnd(log);
+    assert.equal(log.slice(0, end), `noise\n${one}`);
+    assert.equal(oopsEnd(log.slice(end)), 'after\n'.length + one.length);
+    assert.equal(oopsEnd('[ 1.0] Oops: 0000 [#1]\nno end yet'), '[ 1.0] Oops: 0000 [#1]\nno end yet'.length);
+    assert.equal(oopsEnd('nothing here\n'), 0);
   });
 });

@@ -1,7 +1,8 @@
 // Every lab's checker in a real VM: on the starter files it fails with messages that help; on the
 // reference solution (test/labs/<id>/solution) every objective passes — or, where this VM cannot meet
 // the lab's requirements (probed in the guest, e.g. no usable /dev/kvm), every objective it cannot
-// check fails with the checker's unmet-requirement message. Never a silent pass.
+// check fails with the checker's unmet-requirement message. Never a silent pass. One VM runs them all,
+// one after the other (each checker cleans up after itself), started with every QEMU device the labs require.
 import assert from 'node:assert/strict';
 import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,10 +15,12 @@ interface CheckJson { passed: boolean; objectives: { id: string; passed: boolean
 
 describe('labs in the VM', () => {
   let ws: string;
+  const labs = loadCatalog().labs;
+  const devices = [...new Set(labs.flatMap((l) => l.requirements.qemuDevices ?? []))];
   before(async () => {
     ws = tempWorkspace();
     writeFileSync(path.join(ws, 'README'), 'lab test workspace\n');
-    const r = await cli(['vm', 'start', '--workspace', ws]);
+    const r = await cli(['vm', 'start', '--workspace', ws, ...devices.flatMap((d) => ['--device', d])]);
     assert.equal(r.code, 0, `${r.stderr}\n${transcript(ws)}`);
   });
   after(() => disposeWorkspace(ws));
@@ -45,7 +48,7 @@ describe('labs in the VM', () => {
     for (const o of failed) assert.ok(probes.some((p) => p.unmetMessage.test(o.message)), `${lab.id}/${o.id} names the unmet requirement: ${o.message}`);
   }
 
-  for (const lab of loadCatalog().labs) {
+  for (const lab of labs) {
     it(`${lab.id}: the starter fails with guidance, the solution passes`, async (t) => {
       const missing = await unmet(lab);
       const start = await cli(['lab', 'start', lab.id, '--workspace', ws]);
@@ -66,11 +69,14 @@ describe('labs in the VM', () => {
       }
       assert.equal(solved.result.passed, true, JSON.stringify(solved.result.objectives, null, 2));
       assert.equal(solved.code, 0);
+      // An oops in one lab (module-oops's starter) must leave the VM running for the next ones.
+      const status = JSON.parse((await cli(['vm', 'status', '--json', '--workspace', ws])).stdout.toString()) as { state: string };
+      assert.equal(status.state, 'running', transcript(ws));
     });
   }
 
   // Labs checked only on the host (their own QEMU) work with no VM at all.
-  for (const lab of loadCatalog().labs.filter((l) => l.checker.host && !l.checker.guest)) {
+  for (const lab of labs.filter((l) => l.checker.host && !l.checker.guest)) {
     it(`${lab.id}: checks in a workspace with no VM`, async () => {
       const bare = tempWorkspace();
       try {
@@ -88,7 +94,7 @@ describe('labs in the VM', () => {
   // The unmet path for real, on labs whose requirement this VM does meet: the KVM modules are blocked
   // in the guest's (tmpfs-backed) /etc/modprobe.d and unloaded, so /dev/kvm is gone as on a VM without
   // nested virtualization; the probe must see it, and the checker must say "needs KVM".
-  for (const lab of loadCatalog().labs.filter((l) => l.requirements.kvm)) {
+  for (const lab of labs.filter((l) => l.requirements.kvm)) {
     it(`${lab.id}: without a usable /dev/kvm the checker says it needs KVM`, async () => {
       const block = '/etc/modprobe.d/ring0-test-no-kvm.conf';
       const r = await cli(['vm', 'exec', '--workspace', ws, '--', 'sh', '-c',
@@ -97,7 +103,7 @@ describe('labs in the VM', () => {
       try {
         const missing = await unmet(lab);
         assert.deepEqual(missing.map((p) => p.requirement), ['kvm'], 'the probe sees that KVM is gone');
-        await cli(['lab', 'start', lab.id, '--force', '--workspace', ws]);
+        assert.equal((await cli(['lab', 'reset', lab.id, '--workspace', ws])).code, 0);
         cpSync(path.join(ROOT, 'test', 'labs', lab.id, 'solution'), path.join(ws, 'labs', lab.id), { recursive: true });
         const c = await check(lab.id);
         assertUnmet(lab, missing, c);
@@ -107,4 +113,30 @@ describe('labs in the VM', () => {
       }
     });
   }
+
+  it('module-oops: the oops of the starter is recorded as one the guest survived', async () => {
+    const status = JSON.parse((await cli(['vm', 'status', '--json', '--workspace', ws])).stdout.toString()) as { state: string; devices?: string[]; oopsCount?: number; oops?: { summary: string; rip?: { function: string } } };
+    assert.equal(status.state, 'running');
+    assert.deepEqual(status.devices, devices);
+    assert.ok((status.oopsCount ?? 0) >= 1, JSON.stringify(status));
+    assert.match(status.oops!.summary, /NULL pointer dereference/);
+    assert.equal(status.oops!.rip?.function, 'oops_lab_read');
+  });
+
+  it('a lab whose device the VM lacks fails every objective with the command to restart the VM with it', async () => {
+    const needing = labs.find((l) => (l.requirements.qemuDevices ?? []).length > 0);
+    assert.ok(needing, 'the catalog has a lab that needs a QEMU device');
+    assert.equal((await cli(['vm', 'stop', '--workspace', ws])).code, 0);
+    const plain = await cli(['vm', 'start', '--workspace', ws]);
+    assert.equal(plain.code, 0, `${plain.stderr}\n${transcript(ws)}`);
+    const r = await cli(['lab', 'check', needing.id, '--json', '--workspace', ws]);
+    assert.equal(r.code, 1, r.stderr);
+    const c = JSON.parse(r.stdout.toString()) as { passed: boolean; objectives: { passed: boolean; message: string }[] };
+    const need = needing.requirements.qemuDevices!;
+    assert.equal(c.objectives.length, needing.objectives.length);
+    for (const o of c.objectives) {
+      assert.equal(o.passed, false);
+      assert.ok(o.message.includes(`ring0 vm start ${need.map((d) => `--device ${d}`).join(' ')}`), o.message);
+    }
+  });
 });

@@ -13,7 +13,7 @@ import { summarizeTracks } from '../../../labs/model/status';
 import { buildModule } from '../../build/module';
 import { buildBpf } from '../../bpf/build';
 import { loadBpf } from '../../build/bpfLoad';
-import { connectAgent } from '../../vm/manager';
+import { connectAgent, vmStatus } from '../../vm/manager';
 import { run } from '../../util/run';
 import { workspaceOf } from './vm';
 
@@ -93,6 +93,8 @@ export const labStartCommand: CliCommand = {
     const ws = workspaceOf(inv);
     const s = startLab(ws, lab, dirOf(inv));
     inv.io.out(`Started ${lab.title} in ${s.dir}.\nSteps: ${s.steps}\nCheck with: ring0 lab check ${lab.id}${ws === inv.io.cwd ? '' : ` --workspace ${ws}`}\n`);
+    const devices = lab.requirements.qemuDevices ?? [];
+    if (devices.length) inv.io.out(`This lab needs the QEMU device${devices.length > 1 ? 's' : ''} ${devices.join(', ')} in the VM: ring0 vm start ${devices.map((d) => `--device ${d}`).join(' ')}\n`);
     return 0;
   },
 };
@@ -154,6 +156,7 @@ export const labCheckCommand: CliCommand = {
           const r = await run(argv[0], argv.slice(1), { cwd: o.cwd, timeoutMs: o.timeoutMs, input: o.stdin, processGroup: true });
           return { exitCode: r.spawnError ? 127 : r.code, stdout: Buffer.from(r.stdout), stderr: Buffer.from(r.spawnError ?? r.stderr), timedOut: r.timedOut };
         },
+        vmDevices: needsVm ? vmStatus(ws).devices ?? [] : undefined,
       });
     } finally {
       agent?.close();

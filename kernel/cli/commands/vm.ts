@@ -13,6 +13,7 @@ import { vmPaths } from '../../vm/paths';
 import { coerceVmSettings, readWorkspaceVmSettings, type VmSettings } from '../../vm/settings';
 import { formatFrame } from '../../vm/symbolize';
 import { bootOptions, Vm } from '../../vm/vm';
+import { KNOWN_DEVICES, validateDevices } from '../../vm/devices';
 
 const workspaceOption: Options = { workspace: { type: 'string', short: 'w' } };
 const vmOptions: Options = {
@@ -23,6 +24,7 @@ const vmOptions: Options = {
   append: { type: 'string', multiple: true },
   'qemu-arg': { type: 'string', multiple: true },
   'no-host-root': { type: 'boolean' },
+  device: { type: 'string', multiple: true },
 };
 const vmDetails = [
   '-w, --workspace DIR  the workspace (default: the current directory)',
@@ -31,6 +33,7 @@ const vmDetails = [
   '--append WORD        extra kernel command-line word (repeatable)',
   '--qemu-arg ARG       extra QEMU argument (repeatable), e.g. --qemu-arg=-device --qemu-arg=edu',
   '--no-host-root       do not share the host root (host tools) into the guest',
+  `--device NAME        add a QEMU device (repeatable): ${Object.keys(KNOWN_DEVICES).join(', ')}`,
 ];
 
 export function workspaceOf(inv: Invocation): string {
@@ -50,8 +53,16 @@ export function settingsFrom(inv: Invocation): VmSettings {
   if (v.append !== undefined) raw['ring0.vm.kernelArgs'] = [...base.kernelArgs, ...(v.append as string[])];
   if (v['qemu-arg'] !== undefined) raw['ring0.vm.qemuArgs'] = [...base.qemuArgs, ...(v['qemu-arg'] as string[])];
   if (v['no-host-root']) raw['ring0.vm.shareHostRoot'] = false;
+  if (v.device !== undefined) {
+    try {
+      validateDevices(v.device as string[]);
+    } catch (e) {
+      throw new UsageError(`--device: ${(e as Error).message}`);
+    }
+  }
+  if (v.device !== undefined) raw['ring0.vm.devices'] = [...(base.devices ?? []), ...(v.device as string[])];
   const problems: string[] = [];
-  const flagOf: Record<string, string> = { memoryMiB: '--memory', kernelArgs: '--append', qemuArgs: '--qemu-arg', shareHostRoot: '--no-host-root' };
+  const flagOf: Record<string, string> = { memoryMiB: '--memory', kernelArgs: '--append', qemuArgs: '--qemu-arg', shareHostRoot: '--no-host-root', devices: '--device' };
   const flags = coerceVmSettings(raw, (m) => problems.push(m.replace(/^ring0\.vm\.(\w+)/, (_, k: string) => flagOf[k] ?? `--${k}`).replace(/; using the default$/, '')));
   if (problems.length) throw new UsageError(problems.join('; '));
   return { ...base, ...flags };
@@ -98,7 +109,12 @@ export function formatStatus(s: ReturnType<typeof vmStatus>): string {
   if (s.pid) lines.push(`pid:     ${s.pid}`);
   if (s.uptimeMs !== undefined) lines.push(`uptime:  ${(s.uptimeMs / 1000).toFixed(1)} s`);
   if (s.bootMs !== undefined) lines.push(`boot:    ${s.bootMs} ms`);
+  if (s.devices?.length) lines.push(`devices: ${s.devices.join(', ')}`);
   if (s.error) lines.push(`error:   ${s.error}`);
+  if (s.oops && !s.panic) {
+    lines.push(`oopses:  ${s.oopsCount ?? 1} (the guest kept running; the kernel is tainted); the last: ${s.oops.summary}`);
+    for (const f of [...(s.oops.rip ? [s.oops.rip] : []), ...s.oops.frames.filter((x) => x.reliable)].slice(0, 8)) lines.push(`  ${formatFrame(f)}`);
+  }
   if (s.panic) {
     lines.push(`panic:   ${s.panic.summary}`);
     for (const f of [...(s.panic.rip ? [s.panic.rip] : []), ...s.panic.frames]) lines.push(`  ${formatFrame(f)}`);
@@ -110,7 +126,7 @@ export const vmStatusCommand: CliCommand = {
   path: ['vm', 'status'],
   summary: 'Show whether the workspace VM is running, stopped or panicked.',
   synopsis: '[--json]',
-  details: ['--json  {state, accel, kernel, pid, uptimeMs, bootMs, panic?}', vmDetails[0]],
+  details: ['--json  {state, accel, kernel, pid, uptimeMs, bootMs, devices?, panic?, oops?, oopsCount?}', vmDetails[0]],
   options: { ...workspaceOption, json: { type: 'boolean' } },
   async run(inv) {
     const s = vmStatus(workspaceOf(inv));
