@@ -71,6 +71,13 @@ export async function runDaemon(workspace: string, settings: VmSettings, opts: {
         update({ startedAt: Date.now() - ms, bootMs: ms, state: 'running', panic: undefined, oops: undefined, oopsCount: undefined });
         return { bootMs: ms };
       }
+      case 'vm.readMemory': {
+        // Untrusted input from any control-socket client: a hex address and a size, nothing else.
+        const address = typeof request.address === 'string' && /^0x[0-9a-f]{1,16}$/i.test(request.address) ? BigInt(request.address) : undefined;
+        const size = request.size;
+        if (address === undefined || (size !== 1 && size !== 2 && size !== 4 && size !== 8)) throw new Error('vm.readMemory needs address (0x hex) and size (1, 2, 4 or 8)');
+        return { value: `0x${(await vm.monitorRead(address, size)).toString(16)}` };
+      }
       default:
         throw new Error(`unknown control request ${String(request.op)}`);
     }

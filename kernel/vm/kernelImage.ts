@@ -63,14 +63,16 @@ export function findDefaultKernel(roots: KernelRoots = SYSTEM_ROOTS): KernelImag
 
 export function packagedKernel(release: string, roots: KernelRoots = SYSTEM_ROOTS): KernelImage {
   const vmlinux = path.join(roots.debug, `vmlinux-${release}`);
-  const systemMap = path.join(roots.boot, `System.map-${release}`);
+  // Debian's /boot/System.map is a one-line placeholder; the real one comes with the -dbg package.
+  const systemMap = [path.join(roots.debug, `System.map-${release}`), path.join(roots.boot, `System.map-${release}`)]
+    .find((f) => existsSync(f) && statSync(f).size > 4096);
   return {
     release,
     image: path.join(roots.boot, `vmlinuz-${release}`),
     modulesDir: path.join(roots.modules, release),
     buildDir: path.join(roots.modules, release, 'build'),
     vmlinux: existsSync(vmlinux) ? vmlinux : undefined,
-    systemMap: existsSync(systemMap) ? systemMap : undefined,
+    systemMap,
     packaged: true,
   };
 }

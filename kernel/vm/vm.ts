@@ -14,6 +14,7 @@ import { buildInitramfs, busyboxApplets, writeBootInitrd } from './initramfs';
 import { customKernel, findDefaultKernel, type KernelImage, type KernelRoots } from './kernelImage';
 import { ensureDirs, vmPaths, type VmPaths } from './paths';
 import { QmpClient } from './qmp';
+import { monitorReadCommand, parseMonitorRead } from './liveWatch';
 import { checkExtraArgs, qemuArgs, type Accel, type Share } from './qemuArgs';
 import { effectiveDevices, validateDevices } from './devices';
 import { SerialWatcher, type PanicReport } from './serialWatch';
@@ -159,6 +160,12 @@ export class Vm extends EventEmitter {
   }
 
   /** QEMU's run state (QMP query-status), e.g. `running` or `paused`. */
+  /** Reads one value of the running guest's memory through the monitor (live watch); never stops the VM. */
+  async monitorRead(address: bigint, size: 1 | 2 | 4 | 8): Promise<bigint> {
+    const out = await this.qmp.execute<string>('human-monitor-command', { 'command-line': monitorReadCommand(address, size) });
+    return parseMonitorRead(typeof out === 'string' ? out : '');
+  }
+
   async qemuStatus(): Promise<string> {
     const r = await this.qmp.execute<{ status?: string }>('query-status');
     return r.status ?? 'unknown';
