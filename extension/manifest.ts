@@ -20,6 +20,8 @@ export const enum Commands {
   LabsOpen = 'ring0.labs.open',
   LabsShowDashboard = 'ring0.labs.showDashboard',
   LabsRefresh = 'ring0.labs.refresh',
+  LiveWatchAdd = 'ring0.liveWatch.add',
+  LiveWatchRemove = 'ring0.liveWatch.remove',
 }
 
 export interface CommandDecl {
@@ -49,6 +51,8 @@ export const COMMANDS: readonly CommandDecl[] = [
   { id: Commands.LabsOpen, title: 'Open Lab', icon: '$(go-to-file)' },
   { id: Commands.LabsShowDashboard, title: 'Show Lab Dashboard', icon: '$(dashboard)' },
   { id: Commands.LabsRefresh, title: 'Refresh Labs View', icon: '$(refresh)' },
+  { id: Commands.LiveWatchAdd, title: 'Add Live Watch Expression', icon: '$(add)' },
+  { id: Commands.LiveWatchRemove, title: 'Remove Live Watch Expression', icon: '$(close)', hiddenFromPalette: true },
 ];
 
 export const COMMAND_CATEGORY = 'Ring0';
@@ -61,6 +65,7 @@ export const enum Views {
   Tracepoints = 'ring0.tracepoints',
   Labs = 'ring0.labs',
   Elf = 'ring0.elf',
+  LiveWatch = 'ring0.liveWatch',
 }
 
 export const VIEWS: readonly { id: Views; name: string }[] = [
@@ -69,6 +74,7 @@ export const VIEWS: readonly { id: Views; name: string }[] = [
   { id: Views.Tracepoints, name: 'Tracepoints' },
   { id: Views.Labs, name: 'Labs' },
   { id: Views.Elf, name: 'ELF' },
+  { id: Views.LiveWatch, name: 'Live Watch' },
 ];
 
 /** Context keys Ring0 sets with `setContext`; package.json's `when` clauses may use only these. */
@@ -83,8 +89,9 @@ export const enum ViewItems {
   Lab = 'ring0.lab',
   LabStarted = 'ring0.lab.started',
   BpfObject = 'ring0.bpfObject',
+  LiveWatch = 'ring0.liveWatch.item',
 }
-export const VIEW_ITEMS: readonly ViewItems[] = [ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject];
+export const VIEW_ITEMS: readonly ViewItems[] = [ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject, ViewItems.LiveWatch];
 
 export const DEBUG_TYPE = 'ring0-kernel';
 
@@ -101,6 +108,7 @@ export const SETTINGS: readonly { key: string; needsVmRestart: boolean }[] = [
   { key: 'ring0.vm.kernelArgs', needsVmRestart: true },
   { key: 'ring0.vm.qemuArgs', needsVmRestart: true },
   { key: 'ring0.vm.shareHostRoot', needsVmRestart: true },
+  { key: 'ring0.vm.devices', needsVmRestart: true },
   { key: 'ring0.clangd.enabled', needsVmRestart: false },
   { key: 'ring0.clangd.path', needsVmRestart: false },
   { key: 'ring0.build.watch', needsVmRestart: false },

@@ -32,6 +32,9 @@ import { LabsDashboard } from '../views/labsDashboard';
 import { SimpleTreeProvider } from '../views/trees/node';
 import { vmTreeRoots } from '../views/trees/vmTree';
 import { registerKernelDebug } from './debug/kernelDebug';
+import { LiveWatchController } from './liveWatch/liveWatchController';
+import { liveWatchAdd, liveWatchRemove } from './commands/liveWatch';
+import { liveWatchRoots, type WatchNode } from '../views/trees/liveWatchTree';
 
 export function registerAll(ctx: Ring0Context): void {
   registerCommand(ctx, Commands.ShowDoctor, showDoctor);
@@ -68,6 +71,13 @@ export function registerAll(ctx: Ring0Context): void {
     bpfView.onDidChangeVisibility((e) => e.visible && void bpf.poll(true)), ctx.builds.onDidChangeOutputs(() => void bpf.poll(true)));
 
   registerKernelDebug(ctx);
+  const watch = new LiveWatchController(ctx);
+  const watchTree = new SimpleTreeProvider(() => liveWatchRoots(watch.expressions, watch.readings, watch.stateNote));
+  const watchView = vscode.window.createTreeView(Views.LiveWatch, { treeDataProvider: watchTree });
+  watch.isVisible = () => watchView.visible;
+  ctx.extension.subscriptions.push(watch, watchTree, watchView, watch.onDidChange(() => watchTree.refresh()));
+  registerCommand(ctx, Commands.LiveWatchAdd, () => (expression?: unknown) => liveWatchAdd(watch, expression));
+  registerCommand(ctx, Commands.LiveWatchRemove, () => (node?: unknown) => liveWatchRemove(watch, node as WatchNode | undefined));
 
   registerCommand(ctx, Commands.LabsStart, labStart);
   registerCommand(ctx, Commands.LabsCheck, labCheck);

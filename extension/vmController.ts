@@ -111,7 +111,7 @@ export class VmController implements vscode.Disposable {
 
   settings(): VmSettings {
     const c = this.ctx.config;
-    return { kernel: c.kernel, memoryMiB: c.memoryMiB, cpus: c.cpus, accel: c.accel, kernelArgs: c.kernelArgs, qemuArgs: c.qemuArgs, shareHostRoot: c.shareHostRoot };
+    return { kernel: c.kernel, memoryMiB: c.memoryMiB, cpus: c.cpus, accel: c.accel, kernelArgs: c.kernelArgs, qemuArgs: c.qemuArgs, shareHostRoot: c.shareHostRoot, devices: c.devices };
   }
 
   async start(): Promise<void> {
