@@ -16,6 +16,13 @@ export const enum Commands {
   ElfRefresh = 'ring0.elf.refresh',
   LabsStart = 'ring0.labs.start',
   LabsCheck = 'ring0.labs.check',
+  BpfRefresh = 'ring0.bpf.refresh',
+  BpfOpenMap = 'ring0.bpf.openMap',
+  TracepointsRefresh = 'ring0.tracepoints.refresh',
+  TracepointsFilter = 'ring0.tracepoints.filter',
+  TracepointsClearFilter = 'ring0.tracepoints.clearFilter',
+  TracepointsSubscribe = 'ring0.tracepoints.subscribe',
+  BpftraceRun = 'ring0.bpftrace.run',
 }
 
 export interface CommandDecl {
@@ -41,6 +48,13 @@ export const COMMANDS: readonly CommandDecl[] = [
   { id: Commands.ElfRefresh, title: 'Refresh ELF View', icon: '$(refresh)' },
   { id: Commands.LabsStart, title: 'Start Lab', icon: '$(play)' },
   { id: Commands.LabsCheck, title: 'Check Lab', icon: '$(beaker)' },
+  { id: Commands.BpfRefresh, title: 'Refresh BPF View', icon: '$(refresh)' },
+  { id: Commands.BpfOpenMap, title: 'Open BPF Map Table', icon: '$(table)' },
+  { id: Commands.TracepointsRefresh, title: 'Refresh Tracepoints', icon: '$(refresh)' },
+  { id: Commands.TracepointsFilter, title: 'Filter Tracepoints', icon: '$(filter)' },
+  { id: Commands.TracepointsClearFilter, title: 'Clear Tracepoint Filter', icon: '$(clear-all)' },
+  { id: Commands.TracepointsSubscribe, title: 'Subscribe to Tracepoint', icon: '$(pulse)' },
+  { id: Commands.BpftraceRun, title: 'Run bpftrace File in VM', icon: '$(play)' },
 ];
 
 export const COMMAND_CATEGORY = 'Ring0';
@@ -67,16 +81,27 @@ export const VIEWS: readonly { id: Views; name: string }[] = [
 export const enum ContextKeys {
   VmState = 'ring0.vmState',
   Activated = 'ring0.activated',
+  /** A filter is set on the Tracepoints view. */
+  TracepointsFiltered = 'ring0.tracepointsFiltered',
 }
-export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, ContextKeys.Activated];
+export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, ContextKeys.Activated, ContextKeys.TracepointsFiltered];
 
 /** `contextValue`s of tree items, which menus match with `viewItem == …`. */
 export const enum ViewItems {
   Lab = 'ring0.lab',
   LabStarted = 'ring0.lab.started',
   BpfObject = 'ring0.bpfObject',
+  BpfProgram = 'ring0.bpfProgram',
+  BpfMap = 'ring0.bpfMap',
+  /** Ring buffers and perf event arrays: streamable, not tabular. */
+  BpfStreamMap = 'ring0.bpfStreamMap',
+  TracepointCategory = 'ring0.tracepointCategory',
+  Tracepoint = 'ring0.tracepoint',
 }
-export const VIEW_ITEMS: readonly ViewItems[] = [ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject];
+export const VIEW_ITEMS: readonly ViewItems[] = [
+  ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject, ViewItems.BpfProgram, ViewItems.BpfMap, ViewItems.BpfStreamMap,
+  ViewItems.TracepointCategory, ViewItems.Tracepoint,
+];
 
 export const DEBUG_TYPE = 'ring0-kernel';
 
