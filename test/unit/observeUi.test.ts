@@ -303,7 +303,7 @@ describe('BPF view poll', () => {
 @@ring0@@
 ${fx('map_show_mixed.json').trim()}
 @@ring0@@
-1 Found 12 elements
+1 12
 
 `;
 

@@ -34,10 +34,11 @@ export const UNCOUNTABLE = new Set(['ringbuf', 'user_ringbuf', 'perf_event_array
 const SEP = '@@ring0@@';
 
 /**
- * The guest script for one poll: prog show, map show, then "ID Found N elements" per map id given.
+ * The guest script for one poll: prog show, map show, then "ID N" (entries) per map id given. Entries are
+ * counted as raw hex keys in the JSON dump: plain dumps of BTF maps print no "Found N elements".
  * Run as `sh -c SCRIPT ring0-bpfview ID...` (ids are numbers the host checked).
  */
-export const POLL_SCRIPT = `bpftool -j prog show; echo; echo ${SEP}; bpftool -j map show; echo; echo ${SEP}; for id; do printf '%s ' "$id"; bpftool map dump id "$id" 2>/dev/null | tail -n 1; echo; done`;
+export const POLL_SCRIPT = `bpftool -j prog show; echo; echo ${SEP}; bpftool -j map show; echo; echo ${SEP}; for id; do echo "$id $(bpftool -j map dump id "$id" 2>/dev/null | grep -o '"key":\\["0x' | wc -l)"; done`;
 
 export interface PollOutput {
   progs: BpfProgInfo[];
@@ -49,7 +50,7 @@ export function parsePollOutput(text: string): PollOutput {
   const parts = text.split(`${SEP}\n`);
   if (parts.length !== 3) throw new Error(`unexpected BPF poll output (${parts.length} sections)`);
   const counts = new Map<number, number>();
-  for (const m of parts[2].matchAll(/^(\d+) Found (\d+) elements?/gm)) counts.set(Number(m[1]), Number(m[2]));
+  for (const m of parts[2].matchAll(/^(\d+) +(\d+)\s*$/gm)) counts.set(Number(m[1]), Number(m[2]));
   return { progs: parseProgShow(parts[0].trim() || '[]'), maps: parseMapShow(parts[1].trim() || '[]'), counts };
 }
 
