@@ -6,9 +6,10 @@ import { BUILD_COMMANDS } from './commands/build';
 import { LAB_COMMANDS } from './commands/lab';
 import { BPF_COMMANDS } from './commands/bpf';
 import { TRACE_COMMANDS } from './commands/trace';
+import { BPFTRACE_COMMANDS } from './commands/bpftrace';
 import { RING0_VERSION } from '../version';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...BUILD_COMMANDS, ...LAB_COMMANDS, ...BPF_COMMANDS, ...TRACE_COMMANDS];
+export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...BUILD_COMMANDS, ...LAB_COMMANDS, ...BPF_COMMANDS, ...TRACE_COMMANDS, ...BPFTRACE_COMMANDS];
 
 export function usage(all: CliCommand[] = COMMANDS): string {
   const commands = all.filter((c) => !c.hidden);

@@ -8,8 +8,15 @@ export interface BtfType {
   vlen: number;
   /** size for INT/STRUCT/UNION/ENUM/DATASEC/FLOAT, referenced type for PTR/TYPEDEF/CONST/VAR/FUNC... */
   sizeOrType: number;
+  /** STRUCT/UNION members; offset in bits (with kindFlag: low 24 bits offset, high 8 bits bitfield size). */
   members: { name: string; type: number; offset: number }[];
   array?: { type: number; nelems: number };
+  /** The info word's kind_flag bit (bitfield members, enum signedness). */
+  kindFlag?: boolean;
+  /** INT: encoding (1 signed, 2 char, 4 bool), bit offset and bit count. */
+  int?: { encoding: number; offset: number; bits: number };
+  /** ENUM/ENUM64 values. */
+  enumValues?: { name: string; value: bigint }[];
 }
 
 export const BTF_KIND = { INT: 1, PTR: 2, ARRAY: 3, STRUCT: 4, UNION: 5, ENUM: 6, FWD: 7, TYPEDEF: 8, VOLATILE: 9, CONST: 10, RESTRICT: 11, FUNC: 12, FUNC_PROTO: 13, VAR: 14, DATASEC: 15, FLOAT: 16, DECL_TAG: 17, TYPE_TAG: 18, ENUM64: 19 } as const;
@@ -35,9 +42,16 @@ export class Btf {
     while (p + 12 <= end) {
       const info = buf.readUInt32LE(p + 4);
       const t: BtfType = { id: types.length, kind: (info >>> 24) & 0x1f, name: str(buf.readUInt32LE(p)), vlen: info & 0xffff, sizeOrType: buf.readUInt32LE(p + 8), members: [] };
+      if (info >>> 31) t.kindFlag = true;
       p += 12;
       switch (t.kind) {
-        case BTF_KIND.INT: case BTF_KIND.VAR: case BTF_KIND.DECL_TAG:
+        case BTF_KIND.INT: {
+          const enc = buf.readUInt32LE(p);
+          t.int = { encoding: (enc >>> 24) & 0x0f, offset: (enc >>> 16) & 0xff, bits: enc & 0xff };
+          p += 4;
+          break;
+        }
+        case BTF_KIND.VAR: case BTF_KIND.DECL_TAG:
           p += 4;
           break;
         case BTF_KIND.ARRAY:
@@ -47,11 +61,19 @@ export class Btf {
         case BTF_KIND.STRUCT: case BTF_KIND.UNION:
           for (let i = 0; i < t.vlen; i++, p += 12) t.members.push({ name: str(buf.readUInt32LE(p)), type: buf.readUInt32LE(p + 4), offset: buf.readUInt32LE(p + 8) });
           break;
-        case BTF_KIND.ENUM: case BTF_KIND.FUNC_PROTO:
+        case BTF_KIND.ENUM:
+          t.enumValues = [];
+          for (let i = 0; i < t.vlen; i++, p += 8) t.enumValues.push({ name: str(buf.readUInt32LE(p)), value: BigInt(t.kindFlag ? buf.readInt32LE(p + 4) : buf.readUInt32LE(p + 4)) });
+          break;
+        case BTF_KIND.FUNC_PROTO:
           p += 8 * t.vlen;
           break;
         case BTF_KIND.ENUM64:
-          p += 12 * t.vlen;
+          t.enumValues = [];
+          for (let i = 0; i < t.vlen; i++, p += 12) {
+            const v = (BigInt(buf.readUInt32LE(p + 8)) << 32n) | BigInt(buf.readUInt32LE(p + 4));
+            t.enumValues.push({ name: str(buf.readUInt32LE(p)), value: t.kindFlag ? BigInt.asIntN(64, v) : v });
+          }
           break;
         case BTF_KIND.DATASEC:
           for (let i = 0; i < t.vlen; i++, p += 12) t.members.push({ name: '', type: buf.readUInt32LE(p), offset: buf.readUInt32LE(p + 4) });

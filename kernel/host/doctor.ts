@@ -150,6 +150,7 @@ export async function runDoctor(env: DoctorEnv = systemDoctorEnv()): Promise<Doc
     { name: 'make', programs: ['make'], versionArgs: ['--version'], packages: ['make'], required: true, purpose: 'runs Kbuild' },
     { name: 'clangd', programs: ['clangd'], versionArgs: ['--version'], packages: ['clangd'], required: false, purpose: 'hover and completion on kernel APIs' },
     { name: 'chromium', programs: ['chromium', '/usr/bin/chromium'], versionArgs: ['--version'], packages: ['chromium'], required: false, purpose: 'the browser for Ring0\'s real-VS-Code UI tests', setupFlag: '--test-host' },
+    { name: 'bpftrace', programs: ['bpftrace'], versionArgs: ['--version'], packages: ['bpftrace'], required: false, purpose: '`ring0 bpftrace` and .bt files (runs in the VM from the host-root share)', setupFlag: '--test-host' },
     { name: 'g++ (code-server build)', programs: ['g++'], versionArgs: ['--version'], packages: ['g++', 'make', 'python3'], required: false, purpose: 'builds code-server\'s native modules for the real-VS-Code tests', setupFlag: '--test-host' },
   ];
   const checks = await Promise.all(programs.map((p) => programCheck(env, p)));

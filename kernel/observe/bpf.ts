@@ -115,18 +115,22 @@ export interface DumpResult extends MapDump {
   map: MapRow;
 }
 
+/** MAP (id, name or pin path) → the map and bpftool's way to name it; a pin path Ring0 did not make is used as is. */
+export async function lookupMap(agent: ObserveAgent, ref: string): Promise<{ map: MapRow; target: string[] }> {
+  const maps = await listMaps(agent);
+  if (ref.startsWith('/') && !maps.some((m) => m.pinned === ref)) {
+    const shown = await agent.run(['bpftool', '-j', 'map', 'show', 'pinned', ref], { timeoutMs: 30_000 });
+    if (shown.exitCode !== 0) throw new Error(`no BPF map pinned at ${ref} (${shown.stderr.toString().trim() || `bpftool exit ${shown.exitCode}`})`);
+    const map: MapRow = { ...parseMapShow(`[${shown.stdout.toString()}]`)[0], pinned: ref };
+    return { map, target: ['pinned', ref] };
+  }
+  const map = resolveMapRef(ref, maps);
+  return { map, target: ['id', String(map.id)] };
+}
+
 /** Entries of a map, decoded by BTF when it has BTF. A pin path that Ring0 did not make is dumped directly. */
 export async function dumpMap(agent: ObserveAgent, ref: string): Promise<DumpResult> {
-  const maps = await listMaps(agent);
-  let map: MapRow;
-  let target: string[];
-  if (ref.startsWith('/') && !maps.some((m) => m.pinned === ref)) {
-    map = parseMapShow(`[${(await bpftool(agent, ['map', 'show', 'pinned', ref])).toString()}]`)[0];
-    target = ['pinned', ref];
-  } else {
-    map = resolveMapRef(ref, maps);
-    target = ['id', String(map.id)];
-  }
+  const { map, target } = await lookupMap(agent, ref);
   const dump = parseMapDump(await bpftool(agent, ['map', 'dump', ...target], 120_000));
   return { map, ...dump };
 }

@@ -40,7 +40,7 @@ async function overrun(agent: TraceAgent): Promise<number> {
   return parseOverrun(await sh(agent, 'cat "$1"/per_cpu/cpu*/stats', TRACEFS));
 }
 
-export async function readEventFormat(agent: TraceAgent, spec: string): Promise<EventFormat> {
+export async function readEventFormat(agent: Pick<AgentClient, 'run'>, spec: string): Promise<EventFormat> {
   const { category, event } = parseEventSpec(spec);
   const r = await agent.run(['cat', `${TRACEFS}/events/${category}/${event}/format`], { timeoutMs: 30_000 });
   if (r.exitCode !== 0) throw new Error(`no tracepoint ${spec} in the guest (${r.stderr.toString().trim()})`);

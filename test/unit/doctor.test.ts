@@ -28,7 +28,7 @@ describe('doctor', () => {
       assert.ok(c.install.length > 0);
     }
     const names = checks.map((c) => c.name);
-    for (const n of ['qemu-system-x86_64', 'virtiofsd', 'kernel image', 'kernel headers', 'debug vmlinux', 'kernel source', 'gdb', 'clang', 'bpftool', 'libbpf headers', 'busybox-static', 'clangd', 'chromium', 'node 24 (code-server)']) {
+    for (const n of ['qemu-system-x86_64', 'virtiofsd', 'kernel image', 'kernel headers', 'debug vmlinux', 'kernel source', 'gdb', 'clang', 'bpftool', 'libbpf headers', 'busybox-static', 'clangd', 'chromium', 'bpftrace', 'node 24 (code-server)']) {
       assert.ok(names.includes(n), n);
     }
   });
@@ -80,7 +80,7 @@ describe('setup planning', () => {
     assert.ok(plain.includes('qemu-system-x86') && plain.includes('busybox-static') && plain.includes('libbpf-dev'));
     assert.ok(!plain.some((p) => p.endsWith('-dbg')) && !plain.includes('chromium') && !plain.includes('clangd'));
     const all = packagesToInstall(checks, { debugSymbols: true, kernelSource: true, testHost: true });
-    assert.ok(all.includes('linux-image-6.1.0-56-cloud-amd64-dbg') && all.includes('linux-source-6.1') && all.includes('chromium'));
+    assert.ok(all.includes('linux-image-6.1.0-56-cloud-amd64-dbg') && all.includes('linux-source-6.1') && all.includes('chromium') && all.includes('bpftrace'));
     assert.equal(new Set(all).size, all.length, 'each package once');
   });
 

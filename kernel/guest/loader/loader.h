@@ -12,6 +12,8 @@ struct bpf_link;
 int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_stream(int argc, char **argv);
+int cmd_map_btf(int argc, char **argv);
 
 /* strerror that also knows libbpf's own codes (4000+). */
 const char *errstr(int err);

@@ -91,7 +91,9 @@ void fail(const char *stage, const char *program, const char *verifier_log, cons
 static const char usage[] =
 	"usage: ring0-bpf-loader load OBJ.bpf.o --pin-dir DIR [--iface IFNAME] [--uprobe-target PATH] [--log-level N] [--verbose]\n"
 	"       ring0-bpf-loader unload --pin-dir DIR\n"
-	"       ring0-bpf-loader list [--pin-root DIR]   (default /sys/fs/bpf/ring0)\n";
+	"       ring0-bpf-loader list [--pin-root DIR]   (default /sys/fs/bpf/ring0)\n"
+	"       ring0-bpf-loader stream --id ID|--pinned PATH [--count N] [--duration-ms MS] [--pages N] [--discard]\n"
+	"       ring0-bpf-loader map-btf --id ID|--pinned PATH   (raw BTF of the map or of a program using it)\n";
 
 int main(int argc, char **argv)
 {
@@ -108,6 +110,10 @@ int main(int argc, char **argv)
 		return cmd_unload(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "list"))
 		return cmd_list(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "stream"))
+		return cmd_stream(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "map-btf"))
+		return cmd_map_btf(argc - 2, argv + 2);
 	fputs(usage, stderr);
-	fail("usage", NULL, NULL, "unknown command '%s' (load, unload or list)", argv[1]);
+	fail("usage", NULL, NULL, "unknown command '%s' (load, unload, list, stream or map-btf)", argv[1]);
 }
