@@ -27,6 +27,7 @@ import { TracepointsController } from './observe/tracepoints';
 import type { ObserveServices } from './observe/services';
 import { bpfRefresh } from './commands/bpfRefresh';
 import { bpfOpenMap } from './commands/bpfOpenMap';
+import { bpfStreamMap } from './commands/bpfStreamMap';
 import { tracepointsClearFilter, tracepointsFilter, tracepointsRefresh, tracepointsSubscribe } from './commands/tracepoints';
 import { bpftraceRun } from './commands/bpftraceRun';
 import { tracepointRoots } from '../views/trees/tracepointsTree';
@@ -93,6 +94,7 @@ function registerObserve(ctx: Ring0Context): void {
     bpfView.onDidChangeVisibility((e) => void bpf.poll(e.visible)), ctx.builds.onDidChangeOutputs(() => void bpf.poll(true)));
   registerCommand(ctx, Commands.BpfRefresh, bpfRefresh(obs));
   registerCommand(ctx, Commands.BpfOpenMap, bpfOpenMap(obs));
+  registerCommand(ctx, Commands.BpfStreamMap, bpfStreamMap(obs));
 
   const tpTree = new SimpleTreeProvider(async () => tracepointRoots(await tracepoints.categories(), tracepoints.filter !== ''));
   const tpView = vscode.window.createTreeView(Views.Tracepoints, { treeDataProvider: tpTree });

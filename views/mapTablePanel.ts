@@ -7,7 +7,7 @@ import type { DumpResult } from '../kernel/observe/bpf';
 import { MapGoneError, type MapAccess } from '../extension/observe/mapAccess';
 import { toCsv, toJson } from './model/export';
 import { cellText, MapTableModel, type TableRow } from './model/mapTable';
-import { encodeMapInput, MapInputError } from './model/mapValue';
+import { MapInputError, parseEditInput } from './model/mapValue';
 import { isPageToMapTable, MAX_WINDOW, type MapMeta, type MapTableToPage, type PageToMapTable, type WireRow } from './protocol/mapTable';
 import { pageHtml, webviewOptions } from './webview/html';
 
@@ -160,30 +160,40 @@ export class MapTablePanel implements vscode.Disposable {
     await this.post({ type: 'rows', version: this.model.version, total: this.model.total, matched: this.model.matched, start: w.start, rows, updatedAt: this.updatedAt, errors: this.errors.slice(0, 20) });
   }
 
+  private target() {
+    const m = this.meta;
+    return m && { id: m.id, type: m.type, keySize: m.keySize, valueSize: m.valueSize };
+  }
+
   private async add(): Promise<void> {
-    if (!this.meta) return;
-    const key = await askBytes(`Key for ${this.ref.name} (${this.meta.keySize} bytes)`, this.meta.keySize, 'key');
+    const t = this.target();
+    if (!t) return;
+    const key = await ask(`Key for ${this.ref.name} (${t.keySize} bytes)`, t.keySize, 'key');
     if (key === undefined) return;
-    const value = await askBytes(`Value for ${this.ref.name} (${this.meta.valueSize} bytes)`, this.meta.valueSize, 'value');
+    const value = await ask(`Value for ${this.ref.name} (${t.valueSize} bytes)`, t.valueSize, 'value');
     if (value === undefined) return;
-    await this.access.update(this.meta.id, key, value);
+    await this.access.update(t, key, value);
     await this.refresh(true);
   }
 
   private async edit(row: TableRow | undefined): Promise<void> {
-    if (!row || !this.meta) return;
-    const current = typeof row.value === 'number' ? String(row.value) : spaced(Array.isArray(row.valueHex) ? row.valueHex[0] : row.valueHex);
-    const value = await askBytes(`New value for key ${spaced(row.keyHex)} in ${this.ref.name}${Array.isArray(row.valueHex) ? ' (written to every CPU)' : ''}`, this.meta.valueSize, 'value', current);
+    const t = this.target();
+    if (!row || !t) return;
+    const perCpu = Array.isArray(row.valueHex);
+    const current = perCpu ? spaced((row.valueHex as string[])[0] ?? '') : JSON.stringify(row.value);
+    const value = await ask(`New value for key ${JSON.stringify(row.key)} in ${this.ref.name}${perCpu ? ' (written to every CPU)' : ''}`, t.valueSize, 'value', current);
     if (value === undefined) return;
-    await this.access.update(this.meta.id, row.keyHex, value);
+    await this.access.update(t, { hex: row.keyHex }, value);
     await this.refresh(true);
   }
 
   private async remove(keyHex: string): Promise<void> {
-    if (!this.meta) return;
-    const pick = await vscode.window.showWarningMessage(`Delete the entry with key ${spaced(keyHex)} from ${this.ref.name}?`, { modal: true }, 'Delete');
+    const t = this.target();
+    if (!t) return;
+    const row = this.model.findByKey(keyHex);
+    const pick = await vscode.window.showWarningMessage(`Delete the entry with key ${row ? JSON.stringify(row.key) : spaced(keyHex)} from ${this.ref.name}?`, { modal: true }, 'Delete');
     if (pick !== 'Delete') return;
-    await this.access.remove(this.meta.id, keyHex);
+    await this.access.remove(t, keyHex);
     await this.refresh(true);
   }
 
@@ -219,18 +229,17 @@ export class MapTablePanel implements vscode.Disposable {
 
 const spaced = (hex: string) => (hex.match(/../g) ?? []).join(' ');
 
-async function askBytes(prompt: string, size: number, what: string, value?: string): Promise<string | undefined> {
-  const text = await vscode.window.showInputBox({
-    prompt: `${prompt}: an integer (42, 0x2a, -1) or hex bytes (2a 00 …)`,
+async function ask(prompt: string, size: number, what: string, value?: string): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    prompt: `${prompt}: JSON for its type (42, {"comm": "bash"}), an integer (0x2a, -1) or hex bytes (2a 00 …)`,
     ...(value !== undefined ? { value } : {}),
     validateInput: (t) => {
       try {
-        encodeMapInput(t, size, what);
+        parseEditInput(t, size, what);
         return undefined;
       } catch (e) {
         return e instanceof MapInputError ? e.message : String(e);
       }
     },
   });
-  return text === undefined ? undefined : encodeMapInput(text, size, what);
 }

@@ -3,7 +3,7 @@
 // shown, skipped while paused or dropped because the page fell behind.
 import * as vscode from 'vscode';
 import type { StreamSink, StreamSource } from '../extension/observe/streamSources';
-import type { PrintedMap } from './model/bpftraceJson';
+import type { PrintedMap } from './model/printedMaps';
 import { StreamBatcher } from './model/streamBatcher';
 import { isPageToStream, type PageToStream, type StreamState, type StreamToPage } from './protocol/stream';
 import { pageHtml, webviewOptions } from './webview/html';

@@ -12,7 +12,7 @@ export const tracepointsRefresh = (obs: ObserveServices): CommandFactory => () =
 export const tracepointsClearFilter = (obs: ObserveServices): CommandFactory => () => () => obs.tracepoints.setFilter('');
 
 export const tracepointsFilter = (obs: ObserveServices): CommandFactory => () => async () => {
-  const filter = await vscode.window.showInputBox({ title: 'Filter Tracepoints', prompt: 'Words that must all occur in CATEGORY:EVENT, e.g. "sched exec" or "syscalls openat"', value: obs.tracepoints.filter });
+  const filter = await vscode.window.showInputBox({ title: 'Filter Tracepoints', prompt: 'Text in CATEGORY:EVENT, e.g. "sched_process" or "openat"; a category name keeps all its events', value: obs.tracepoints.filter });
   if (filter !== undefined) obs.tracepoints.setFilter(filter);
 };
 

@@ -1,10 +1,13 @@
-// What feeds a stream panel: tracepoint events (tracefs, parsed with the event's format) and bpftrace
-// output (its -f json lines: printf text and printed maps). Each source runs on its own agent connection
+// What feeds a stream panel: tracepoint events (tracefs, parsed with the event's format), ring-buffer and
+// perf-event-array records (decoded with the object's BTF) and bpftrace output (printf text, printed maps). Each source runs on its own agent connection
 // until the signal aborts it, and reports exact guest-side drop counts.
 import path from 'node:path';
 import type { AgentClient } from '../../kernel/agent/client';
 import { traceEvents } from '../../kernel/observe/trace';
-import { parseBpftraceLine, type PrintedMap } from '../../views/model/bpftraceJson';
+import { runBpftrace } from '../../kernel/observe/bpftrace';
+import { streamMap, type StreamRecord } from '../../kernel/observe/stream';
+import { flatten } from '../../views/model/mapTable';
+import { printedMap, type PrintedMap } from '../../views/model/printedMaps';
 import type { StreamState, WireRecord } from '../../views/protocol/stream';
 
 export interface StreamSink {
@@ -46,46 +49,91 @@ export function tracepointSource(connect: AgentFactory, spec: string): StreamSou
   };
 }
 
-/** Runs `bpftrace -f json FILE` in the guest (the workspace is at the same path there). */
+/** Runs `bpftrace -f json FILE` in the guest (the workspace is at the same path there); Stop sends SIGINT so it prints its maps. */
 export function bpftraceSource(connect: AgentFactory, file: string): StreamSource {
   return {
     title: `bpftrace: ${path.basename(file)}`,
     kind: 'text',
-    description: `bpftrace ${file} in the VM; printed maps are charted when the script prints them or exits.`,
+    description: `bpftrace ${file} in the VM; printed maps are charted when the script prints them or ends.`,
     async run(sink, signal) {
       const agent = await connect();
       const maps = new Map<string, PrintedMap>();
-      let malformed = 0;
+      let lost = 0;
+      const line = (text: string) => sink.records([{ t: Date.now(), text }]);
       try {
-        const stream = agent.openStream(['bpftrace', '-f', 'json', file], { cwd: path.dirname(file), credits: 4096 });
-        stream.once('started', () => sink.state('running', `bpftrace ${path.basename(file)} is running; Stop prints its maps`));
-        stream.on('stderr', (b: Buffer) => sink.records(b.toString().split('\n').filter(Boolean).map((text) => ({ t: Date.now(), text }))));
-        stream.on('batch', (b: { records: string[]; dropped: number }) => {
-          const out: WireRecord[] = [];
-          let mapsChanged = false;
-          for (const line of b.records) {
-            if (!line) continue;
-            const p = parseBpftraceLine(line);
-            if (p.kind === 'map') {
-              maps.set(p.map.name, p.map);
-              mapsChanged = true;
-              out.push({ t: Date.now(), text: `${p.map.name}: ${p.map.kind === 'hist' ? 'histogram' : `${p.map.entries.length} entr${p.map.entries.length === 1 ? 'y' : 'ies'}`} (charted above)` });
-            } else {
-              if (p.kind === 'text' && line.startsWith('{')) malformed++;
-              out.push({ t: Date.now(), text: p.text });
+        const r = await runBpftrace(agent, {
+          file,
+          signal,
+          onOutput: (o, stream) => {
+            switch (o.kind) {
+              case 'attached':
+                sink.state('running', `bpftrace ${path.basename(file)}: ${o.probes} probe(s) attached; Stop makes it print its maps`);
+                break;
+              case 'printf':
+              case 'text':
+                for (const t of o.text.replace(/\n$/, '').split('\n')) line(stream === 'stderr' ? `[stderr] ${t}` : t);
+                break;
+              case 'lost':
+                lost += o.events;
+                sink.guestCounts({ kernelLost: lost });
+                break;
+              case 'other':
+                line(`${o.type}: ${JSON.stringify(o.data)}`);
+                break;
+              default: {
+                const m = printedMap(o);
+                if (!m) break;
+                maps.set(m.name, m);
+                sink.maps([...maps.values()]);
+                line(`${m.name}: ${m.kind === 'hist' ? 'histogram' : `${m.entries.length} value(s)`} (charted above)`);
+              }
             }
-          }
-          sink.guestCounts({ agentDropped: b.dropped, malformed });
-          if (out.length) sink.records(out);
-          if (mapsChanged) sink.maps([...maps.values()]);
+          },
         });
-        const onAbort = () => void stream.close().catch(() => undefined);
-        signal.addEventListener('abort', onAbort);
-        if (signal.aborted) onAbort();
-        const end = await stream.done.finally(() => signal.removeEventListener('abort', onAbort));
-        sink.guestCounts({ agentDropped: end.dropped, malformed });
-        if (end.reason === 'exit' && end.exitCode === 127) throw new Error('bpftrace is not installed on the host (the guest runs the host\'s tools): run Ring0: Install Missing Dependencies');
-        return `bpftrace ended (${end.reason}${end.exitCode !== null ? `, exit ${end.exitCode}` : ''}) · agent delivered ${end.delivered}, dropped ${end.dropped}`;
+        if (r.exitCode !== null && r.exitCode !== 0 && maps.size === 0) {
+          const why = r.exitCode === 127 ? 'bpftrace is not installed on the host (the VM runs the host\'s tools): run Ring0: Install Missing Dependencies' : r.stderr.trim().split('\n').slice(-3).join(' ');
+          throw new Error(`bpftrace failed (exit ${r.exitCode}): ${why}`);
+        }
+        return `bpftrace exited (${r.exitCode !== null ? `exit ${r.exitCode}` : `signal ${r.signal}`}) · ${lost} event(s) lost`;
+      } finally {
+        agent.close();
+      }
+    },
+  };
+}
+
+/** A streamed BPF record as a page row: struct fields flattened to columns, hex when it was not decoded. */
+export function recordRow(r: StreamRecord, t = Date.now()): WireRecord {
+  const f: Record<string, string | number> = { seq: r.seq };
+  if (r.cpu !== undefined) f.cpu = r.cpu;
+  if (r.value !== undefined) {
+    for (const [k, v] of flatten(r.value, '')) f[k || 'value'] = v;
+    return { t, f };
+  }
+  f.size = r.size;
+  return { t, f, text: `${r.hex ?? ''}${r.error ? `  (${r.error})` : ''}` };
+}
+
+/** Records of a ringbuf or perf_event_array map (id or pin path), decoded with the object's BTF. */
+export function ringBufferSource(connect: AgentFactory, ref: string, name: string): StreamSource {
+  return {
+    title: `Records: ${name}`,
+    kind: 'events',
+    description: `Records of BPF map ${name}, decoded with a struct from the object's BTF (the only one of the record's size), hex otherwise.`,
+    async run(sink, signal) {
+      const agent = await connect();
+      try {
+        let notes: string[] = [];
+        for await (const b of streamMap(agent, ref, { signal })) {
+          if (b.records.length) sink.records(b.records.map((r) => recordRow(r)));
+          sink.guestCounts({ agentDropped: b.counts.agentDropped, kernelLost: b.counts.kernelLost, malformed: b.counts.malformed });
+          if (!b.end) sink.state('running', `Streaming ${name}`);
+          else {
+            notes = b.end.notes;
+            return `${b.end.records} records · delivered ${b.end.delivered}, agent dropped ${b.end.agentDropped}, kernel lost ${b.end.kernelLost}, malformed ${b.end.malformed}${notes.length ? ` · ${notes.join('; ')}` : ''}`;
+          }
+        }
+        return 'the stream ended';
       } finally {
         agent.close();
       }

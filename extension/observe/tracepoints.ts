@@ -1,8 +1,8 @@
-// The Tracepoints view's data: the running guest's tracefs listing (read once per boot, on demand) and
+// The Tracepoints view's data: the running guest's tracefs events (available_events) (read once per boot, on demand) and
 // the user's filter, kept in the `ring0.tracepointsFiltered` context key for the view's title buttons.
 import * as vscode from 'vscode';
 import { TRACEFS } from '../../kernel/observe/trace';
-import { filterTracepoints, LIST_SCRIPT, parseTracepointList, type TracepointCategory } from '../../views/model/tracepoints';
+import { filterTracepoints, listTracepoints, type TracepointCategory } from '../../kernel/observe/tracepoints';
 import type { Ring0Context } from '../context';
 import { ContextKeys } from '../manifest';
 import type { GuestAgent } from './guestAgent';
@@ -31,13 +31,10 @@ export class TracepointsController implements vscode.Disposable {
     if (!this.guest.running) return [];
     if (!this.all) {
       try {
-        const agent = await this.guest.get();
-        const r = await agent.run(['sh', '-c', LIST_SCRIPT, 'ring0-tracepoints', `${TRACEFS}/events`], { timeoutMs: 30_000 });
-        if (r.exitCode !== 0) throw new Error(r.stderr.toString().trim() || `exit ${r.exitCode}`);
-        this.all = parseTracepointList(r.stdout.toString());
+        this.all = await listTracepoints(await this.guest.get());
         this.loadedFor = this.ctx.vm.snapshot.status.pid;
       } catch (e) {
-        this.ctx.log.warn(`Tracepoints view: cannot list ${TRACEFS}/events: ${(e as Error).message}`);
+        this.ctx.log.warn(`Tracepoints view: cannot read ${TRACEFS}/available_events: ${(e as Error).message}`);
         this.guest.reset();
         return [];
       }

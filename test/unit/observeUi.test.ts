@@ -8,14 +8,15 @@ import { describe, it } from 'node:test';
 import { parseMapDump, type MapEntry } from '../../kernel/observe/bpftool';
 import { toCsv, toJson } from '../../views/model/export';
 import { entryCells, flatten, MapTableModel, parseFilter } from '../../views/model/mapTable';
-import { encodeMapInput, hexArgs, MapInputError } from '../../views/model/mapValue';
+import { encodeMapInput, hexArgs, MapInputError, parseEditInput } from '../../views/model/mapValue';
 import { covers, visibleRange } from '../../views/model/virtual';
 import { isMapTableToPage, isPageToMapTable, MAX_WINDOW } from '../../views/protocol/mapTable';
 import { isPageToStream, isStreamToPage, ZERO_COUNTS } from '../../views/protocol/stream';
 import { StreamBatcher } from '../../views/model/streamBatcher';
 import { histogram, numericFields, RateSeries } from '../../views/model/histogram';
-import { bucketLabel, parseBpftraceLine } from '../../views/model/bpftraceJson';
-import { filterTracepoints, parseTracepointList } from '../../views/model/tracepoints';
+import { parseBpftraceJsonLine } from '../../kernel/observe/bpftrace';
+import { printedMap } from '../../views/model/printedMaps';
+import { recordRow } from '../../extension/observe/streamSources';
 import { buildSnapshot, compact, countableMapIds, EMPTY_SNAPSHOT, mapSizeText, parsePollOutput, progStatsText } from '../../views/model/bpfSnapshot';
 
 const FIX = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'observe');
@@ -115,6 +116,15 @@ describe('map value input', () => {
     assert.equal(encodeMapInput('12345678', 4), '4e61bc00', 'all-digit input is a decimal number');
   });
 
+  it('passes JSON for BTF types through and integers/hex as bytes', () => {
+    assert.deepEqual(parseEditInput('42', 8), { hex: '2a00000000000000' });
+    assert.deepEqual(parseEditInput('{"comm": "bash"}', 16), { comm: 'bash' });
+    assert.deepEqual(parseEditInput('"bash"', 16), 'bash');
+    assert.throws(() => parseEditInput('99999', 1), /does not fit/);
+    assert.throws(() => parseEditInput('', 4), /empty/);
+    assert.throws(() => parseEditInput('{oops', 4), /not an integer, 4 hex bytes, or JSON/);
+  });
+
   it('rejects what does not fit, with a message that says how', () => {
     assert.throws(() => encodeMapInput('256', 1), /does not fit in 1 byte/);
     assert.throws(() => encodeMapInput('-129', 1), /does not fit/);
@@ -171,7 +181,8 @@ describe('webview messages are validated', () => {
     assert.ok(isStreamToPage({ type: 'batch', seq: 1, records: [{ t: 1, f: { pid: 1, comm: 'x' } }, { t: 2, text: 'hi' }], counts, rate: [[100, 3]] }));
     assert.equal(isStreamToPage({ type: 'batch', seq: 1, records: [{ t: 1, f: { pid: { nested: 1 } } }], counts, rate: [] }), false);
     assert.equal(isStreamToPage({ type: 'counts', counts: { received: 1 }, rate: [] }), false);
-    assert.ok(isStreamToPage({ type: 'maps', maps: [{ kind: 'hist', name: '@', series: [{ key: '', buckets: [{ min: 0, max: 1, count: 2 }] }] }, { kind: 'values', name: '@c', entries: [{ key: 'bash', value: 3 }] }] }));
+    assert.ok(isStreamToPage({ type: 'maps', maps: [{ kind: 'hist', name: '@', series: [{ key: '', buckets: [{ label: '[0, 2)', count: 2 }] }] }, { kind: 'values', name: '@c', entries: [{ key: 'bash', value: 3 }] }] }));
+    assert.equal(isStreamToPage({ type: 'maps', maps: [{ kind: 'hist', name: '@', series: [{ key: '', buckets: [{ min: 0, count: 2 }] }] }] }), false);
     assert.equal(isStreamToPage({ type: 'state', state: 'exploded', message: '' }), false);
   });
 });
@@ -224,6 +235,14 @@ describe('stream flow control', () => {
   });
 });
 
+describe('ring-buffer records as rows', () => {
+  it('flattens a decoded struct into fields and keeps undecoded records as hex with the reason', () => {
+    assert.deepEqual(recordRow({ seq: 3, size: 96, type: 'exec_event', value: { pid: 7, comm: 'cat', ts: { s: 1 } } }, 5), { t: 5, f: { seq: 3, pid: 7, comm: 'cat', 'ts.s': 1 } });
+    assert.deepEqual(recordRow({ seq: 4, cpu: 1, size: 2, hex: 'abcd', error: 'no struct of 2 bytes' }, 6), { t: 6, f: { seq: 4, cpu: 1, size: 2 }, text: 'abcd  (no struct of 2 bytes)' });
+    assert.ok(isStreamToPage({ type: 'batch', seq: 1, records: [recordRow({ seq: 1, size: 4, value: 5 }, 1)], counts: ZERO_COUNTS, rate: [] }));
+  });
+});
+
 describe('chart data', () => {
   it('bins integers into whole-number bins and floats into equal bins', () => {
     const h = histogram([1, 2, 2, 3, 10], 5);
@@ -254,40 +273,28 @@ describe('chart data', () => {
   });
 });
 
-describe('bpftrace -f json lines', () => {
-  it('parses printf, attached probes, keyed and scalar maps, hist and lhist', () => {
-    assert.deepEqual(parseBpftraceLine('{"type": "attached_probes", "data": {"probes": 2}}'), { kind: 'info', text: 'Attached 2 probe(s)' });
-    assert.deepEqual(parseBpftraceLine('{"type": "printf", "data": "cat 42\\n"}'), { kind: 'text', text: 'cat 42' });
-    assert.deepEqual(parseBpftraceLine('{"type": "map", "data": {"@calls": {"bash": 3, "cat": 7}}}'), { kind: 'map', map: { kind: 'values', name: '@calls', entries: [{ key: 'bash', value: 3 }, { key: 'cat', value: 7 }] } });
-    assert.deepEqual(parseBpftraceLine('{"type": "map", "data": {"@total": 12}}'), { kind: 'map', map: { kind: 'values', name: '@total', entries: [{ key: '', value: 12 }] } });
-    const h = parseBpftraceLine('{"type": "hist", "data": {"@bytes": [{"min": 0, "max": 0, "count": 1}, {"min": 2, "max": 3, "count": 4}, {"min": 1024, "max": 2047, "count": 2}]}}');
-    assert.equal(h.kind, 'map');
-    if (h.kind === 'map' && h.map.kind === 'hist') {
-      assert.deepEqual(h.map.series[0].buckets.map((b) => b.count), [1, 4, 2]);
-      assert.deepEqual(h.map.series[0].buckets.map(bucketLabel), ['[0]', '[2, 4)', '[1K, 2K)']);
-    } else assert.fail('not a hist');
-    const keyed = parseBpftraceLine('{"type": "lhist", "data": {"@lat": {"cat": [{"min": 0, "max": 9, "count": 2}], "ls": [{"count": 1, "max": -1}]}}}');
-    assert.ok(keyed.kind === 'map' && keyed.map.kind === 'hist' && keyed.map.series.length === 2);
+describe('bpftrace printed maps for charts', () => {
+  const recorded = readFileSync(path.resolve(FIX, '..', 'bpftrace', 'recorded.jsonl'), 'utf8').split('\n').map((l) => parseBpftraceJsonLine(l)).filter((o) => o !== undefined);
+  const maps = recorded.map((o) => printedMap(o!)).filter((m) => m !== undefined);
+
+  it('turns keyed and scalar maps into labelled values and stats into their average', () => {
+    assert.deepEqual(maps.find((m) => m.name === '@c'), { kind: 'values', name: '@c', entries: [{ key: 'z', value: 1 }, { key: 'a', value: 1 }, { key: 'b', value: 2 }] });
+    assert.deepEqual(maps.find((m) => m.name === '@v'), { kind: 'values', name: '@v', entries: [{ key: '', value: 5 }] });
+    assert.deepEqual(maps.find((m) => m.name === '@st'), { kind: 'values', name: '@st', entries: [{ key: '', value: 5 }] });
   });
 
-  it('treats non-JSON lines (errors, plain output) as text', () => {
-    assert.deepEqual(parseBpftraceLine('stdin:1:1-5: ERROR: Unknown function: prinf'), { kind: 'text', text: 'stdin:1:1-5: ERROR: Unknown function: prinf' });
-    assert.deepEqual(parseBpftraceLine('{"no": "type"}'), { kind: 'text', text: '{"no": "type"}' });
+  it('turns hist and lhist into labelled buckets, one series per key', () => {
+    const h = maps.find((m) => m.name === '@h');
+    assert.ok(h && h.kind === 'hist');
+    assert.deepEqual(h.series[0].buckets.slice(0, 5).map((b) => b.label), ['(..., 0)', '[0]', '[1]', '[2, 4)', '[4, 8)']);
+    const hk = maps.find((m) => m.name === '@hk');
+    assert.ok(hk && hk.kind === 'hist');
+    assert.deepEqual(hk.series.map((x) => x.key), ['x', 'y']);
+    assert.equal(printedMap({ kind: 'printf', text: 'x' }), undefined);
   });
-});
 
-describe('tracepoints listing', () => {
-  const text = 'sched/sched_process_exec/\nsched/sched_switch/\nsyscalls/sys_enter_openat/\nsyscalls/sys_exit_openat/\nenable\nheader_page/\n*/*/\nirq/irq_handler_entry/\n';
-  it('parses category/event lines and ignores the rest', () => {
-    const cats = parseTracepointList(text);
-    assert.deepEqual(cats.map((c) => [c.name, c.events.length]), [['irq', 1], ['sched', 2], ['syscalls', 2]]);
-  });
-  it('filters by words that must all occur in CATEGORY:EVENT', () => {
-    const cats = parseTracepointList(text);
-    assert.deepEqual(filterTracepoints(cats, 'openat').map((c) => c.events), [['sys_enter_openat', 'sys_exit_openat']]);
-    assert.deepEqual(filterTracepoints(cats, 'SCHED exec').map((c) => [c.name, c.events]), [['sched', ['sched_process_exec']]]);
-    assert.equal(filterTracepoints(cats, '').length, 3);
-    assert.equal(filterTracepoints(cats, 'nothing-like-this').length, 0);
+  it('passes its own output through the page protocol validator', () => {
+    assert.ok(isStreamToPage({ type: 'maps', maps }));
   });
 });
 

@@ -39,3 +39,22 @@ export function hexArgs(hex: string): string[] {
   if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new MapInputError(`'${hex}' is not whole hex bytes`);
   return hex.match(/../g) ?? [];
 }
+
+/**
+ * What the user typed for a key or value, as kernel/observe's map edit takes it: an integer or hex bytes
+ * that fit the field become {hex}; other JSON (structs, strings, arrays) goes through the map's BTF.
+ */
+export function parseEditInput(input: string, size: number, what = 'value'): { hex: string } | unknown {
+  const t = input.trim();
+  if (!t) throw new MapInputError(`the ${what} is empty`);
+  try {
+    return { hex: encodeMapInput(t, size, what) };
+  } catch (e) {
+    if (/^-?(\d+|0x[0-9a-f]+)$/i.test(t)) throw e;
+  }
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    throw new MapInputError(`'${input}' is not an integer, ${size} hex bytes, or JSON for the map's type (e.g. {"comm": "bash"})`);
+  }
+}

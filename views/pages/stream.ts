@@ -2,7 +2,7 @@
 // (uPlot, bundled), a table of the newest records (or the text output), printed bpftrace maps as charts.
 // Every batch is acked after it is drawn, which is what lets the host send the next one.
 import uPlot from 'uplot';
-import { bucketLabel, type PrintedMap } from '../model/bpftraceJson';
+import type { PrintedMap } from '../model/printedMaps';
 import { histogram, numericFields, RateSeries } from '../model/histogram';
 import { isStreamToPage, type FieldValue, type PageToStream, type StreamCounts, type StreamState, type WireRecord } from '../protocol/stream';
 import { button, el } from './dom';
@@ -136,7 +136,7 @@ function renderTable(): void {
       const v: FieldValue | undefined = r.f?.[c];
       tr.append(el('td', v === undefined ? '' : c === 'ts' && typeof v === 'number' ? v.toFixed(6) : String(v)));
     }
-    if (!r.f) tr.append(el('td', r.text ?? ''));
+    if (r.text) tr.append(el('td', r.text));
     table.append(tr);
   }
   log.replaceChildren(table);
@@ -164,7 +164,7 @@ function renderMaps(maps: PrintedMap[]): void {
     if (m.kind === 'hist') {
       const s = m.series[0] ?? { key: '', buckets: [] };
       if (m.series.length > 1) box.firstChild!.textContent = `${m.name} [${s.key}] (${m.series.length} keys; first shown)`;
-      labels = s.buckets.map(bucketLabel);
+      labels = s.buckets.map((b) => b.label);
       ys = s.buckets.map((b) => b.count);
     } else {
       const top = m.entries.filter((e) => typeof e.value === 'number').sort((a, b) => (b.value as number) - (a.value as number)).slice(0, 30);

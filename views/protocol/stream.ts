@@ -2,7 +2,7 @@
 // page. The host batches records and sends a new batch only when the page has acked enough of the
 // previous ones; what the page could not take is counted, never silently lost.
 import { isArr, isInt, isNum, isRec, isStr } from './check';
-import type { PrintedMap } from '../model/bpftraceJson';
+import type { PrintedMap } from '../model/printedMaps';
 
 export type FieldValue = string | number;
 
@@ -70,7 +70,7 @@ const isRecord = (r: unknown): r is WireRecord =>
   isRec(r) && isNum(r.t) && (r.f === undefined || (isRec(r.f) && Object.values(r.f).every(isField))) && (r.text === undefined || isStr(r.text));
 const isCounts = (c: unknown): c is StreamCounts => isRec(c) && Object.keys(ZERO_COUNTS).every((k) => isInt(c[k]));
 const isRate = (r: unknown): r is Array<[number, number]> => isArr(r, (x): x is [number, number] => Array.isArray(x) && x.length === 2 && isInt(x[0]) && isInt(x[1]), 100_000);
-const isBucket = (b: unknown) => isRec(b) && isInt(b.count) && (b.min === undefined || isNum(b.min)) && (b.max === undefined || isNum(b.max));
+const isBucket = (b: unknown) => isRec(b) && isInt(b.count) && isStr(b.label, 200);
 const isMap = (m: unknown): m is PrintedMap =>
   isRec(m) && isStr(m.name) && (
     (m.kind === 'values' && isArr(m.entries, (e): e is { key: string; value: FieldValue } => isRec(e) && isStr(e.key) && isField(e.value))) ||

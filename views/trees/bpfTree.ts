@@ -48,12 +48,13 @@ function mapNode(name: string, m: MapView | undefined, pin: PinnedEntry | undefi
   if (pin?.error) return new LeafNode(name, `unreadable: ${pin.error}`, pin.pinned, 'warning', id);
   const type = m?.type ?? pin?.type ?? 'map';
   const sizes = m ? mapSizeText(m) : pin?.keySize !== undefined ? mapSizeText({ keySize: pin.keySize, valueSize: pin.valueSize ?? 0, maxEntries: pin.maxEntries ?? 0 }) : '';
-  const n = new LeafNode(name, join(type, idText(m?.id ?? pin?.id), sizes), [pin?.pinned, m?.btfId !== undefined ? `BTF id ${m.btfId}` : 'no BTF', 'Click to open its table'].filter(Boolean).join('\n'), type.includes('ringbuf') || type === 'perf_event_array' ? 'pulse' : 'symbol-array', id);
+  const n = new LeafNode(name, join(type, idText(m?.id ?? pin?.id), sizes), [pin?.pinned, m?.btfId !== undefined ? `BTF id ${m.btfId}` : 'no BTF', type === 'ringbuf' || type === 'perf_event_array' ? 'Click to stream its records' : 'Click to open its table'].filter(Boolean).join('\n'), type.includes('ringbuf') || type === 'perf_event_array' ? 'pulse' : 'symbol-array', id);
   const mapId = m?.id ?? pin?.id;
   if (mapId !== undefined) {
     const ref: MapRef = { id: mapId, name, ...(pin?.pinned ? { pinned: pin.pinned } : {}) };
-    n.command = { command: Commands.BpfOpenMap, title: 'Open Map Table', arguments: [ref] };
-    n.contextValue = type === 'ringbuf' || type === 'perf_event_array' ? ViewItems.BpfStreamMap : ViewItems.BpfMap;
+    const streamable = type === 'ringbuf' || type === 'perf_event_array';
+    n.command = streamable ? { command: Commands.BpfStreamMap, title: 'Stream Records', arguments: [ref] } : { command: Commands.BpfOpenMap, title: 'Open Map Table', arguments: [ref] };
+    n.contextValue = streamable ? ViewItems.BpfStreamMap : ViewItems.BpfMap;
   }
   return n;
 }

@@ -2,7 +2,7 @@
 // has a Subscribe action that opens a live stream of it. No VM: empty, so the welcome content shows.
 import * as vscode from 'vscode';
 import { Commands, ViewItems } from '../../extension/manifest';
-import type { TracepointCategory } from '../model/tracepoints';
+import type { TracepointCategory } from '../../kernel/observe/tracepoints';
 import { Ring0Node } from './node';
 
 class EventNode extends Ring0Node {
