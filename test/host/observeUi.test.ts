@@ -31,6 +31,17 @@ function visibleWebview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
 }
 
+/** Drags the side bar's edge so tree descriptions fit in the screenshots. */
+async function widenSideBar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}
+
 async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
@@ -89,6 +100,7 @@ describe('Ring0 observe views from the real VS Code (UI)', { skip: testHostSkipR
     const { page } = wb;
     try {
       await openRing0Container(page);
+      await widenSideBar(page, 620);
       const toggle = async (name: string, expanded: boolean) => {
         const h = viewPane(page, name).locator('.pane-header');
         if ((await h.getAttribute('aria-expanded')) !== String(expanded)) await h.click();
@@ -160,8 +172,9 @@ describe('Ring0 observe views from the real VS Code (UI)', { skip: testHostSkipR
         if ((await h.getAttribute('aria-expanded')) !== String(name === 'Tracepoints')) await h.click();
       }
       const tp = viewPane(page, 'Tracepoints');
-      await tp.locator('.monaco-list-row').filter({ hasText: /^sched/ }).first().waitFor({ timeout: 30_000 });
-      // Filter to the one event, then subscribe from its row.
+      // Categories from the guest's tracefs (the list is virtualized: only the first rows are rendered).
+      await tp.locator('.monaco-list-row').filter({ hasText: /^\w+\s*\d+$/ }).first().waitFor({ timeout: 30_000 });
+      // Filter to the one event (its category opens), then subscribe from its row.
       await tp.hover();
       await tp.locator('.actions .action-label[aria-label^="Filter Tracepoints"]').click();
       const input = page.locator('.quick-input-widget .quick-input-box input');

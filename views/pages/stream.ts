@@ -111,7 +111,7 @@ function updateHistFields(): void {
   histBox.hidden = false;
   if (histSelect.options.length !== fields.length || Array.from(histSelect.options).some((o, i) => o.value !== fields[i])) {
     histSelect.replaceChildren(...fields.map((f) => Object.assign(el('option', f), { value: f })));
-    if (!fields.includes(histField)) histField = fields.includes('ret') ? 'ret' : fields[fields.length > 3 ? 3 : 0];
+    if (!fields.includes(histField)) histField = fields.includes('ret') ? 'ret' : (fields.find((f) => !['cpu', 'seq', 'pid', 'size'].includes(f)) ?? fields[0]);
     histSelect.value = histField;
   }
 }
