@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { DumpResult } from '../kernel/observe/bpf';
 import { MapGoneError, type MapAccess } from '../extension/observe/mapAccess';
 import { toCsv, toJson } from './model/export';
-import { cellText, MapTableModel, type TableRow } from './model/mapTable';
+import { cellText, innerMapId, MapTableModel, type TableRow } from './model/mapTable';
 import { MapInputError, parseEditInput } from './model/mapValue';
 import { isPageToMapTable, MAX_WINDOW, type MapMeta, type MapTableToPage, type PageToMapTable, type WireRow } from './protocol/mapTable';
 import { pageHtml, webviewOptions } from './webview/html';
@@ -154,7 +154,8 @@ export class MapTablePanel implements vscode.Disposable {
     const ofMaps = this.meta?.type.includes('of_maps') ?? false;
     const rows: WireRow[] = w.rows.map((r) => {
       const row: WireRow = { keyHex: r.keyHex, cells: r.cells.map(cellText) };
-      if (ofMaps && typeof r.value === 'number') row.innerMapId = r.value;
+      const inner = ofMaps ? innerMapId(r) : undefined;
+      if (inner !== undefined) row.innerMapId = inner;
       return row;
     });
     await this.post({ type: 'rows', version: this.model.version, total: this.model.total, matched: this.model.matched, start: w.start, rows, updatedAt: this.updatedAt, errors: this.errors.slice(0, 20) });

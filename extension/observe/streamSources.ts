@@ -124,11 +124,11 @@ export function ringBufferSource(connect: AgentFactory, ref: string, name: strin
       const agent = await connect();
       try {
         let notes: string[] = [];
+        sink.state('running', `Streaming ${name}`);
         for await (const b of streamMap(agent, ref, { signal })) {
           if (b.records.length) sink.records(b.records.map((r) => recordRow(r)));
           sink.guestCounts({ agentDropped: b.counts.agentDropped, kernelLost: b.counts.kernelLost, malformed: b.counts.malformed });
-          if (!b.end) sink.state('running', `Streaming ${name}`);
-          else {
+          if (b.end) {
             notes = b.end.notes;
             return `${b.end.records} records · delivered ${b.end.delivered}, agent dropped ${b.end.agentDropped}, kernel lost ${b.end.kernelLost}, malformed ${b.end.malformed}${notes.length ? ` · ${notes.join('; ')}` : ''}`;
           }

@@ -2,7 +2,8 @@
 // shows its program (with run counts: stats are on while the view is visible) and its hash map; the
 // map's table webview shows values that grow while a guest shell opens files, takes an edit and a
 // delete from its buttons, says clearly when the map is unloaded; a tracepoint subscribed from the
-// Tracepoints view streams into the stream webview. Screenshots in test-results/screenshots/.
+// Tracepoints view and the exec_events sample's ring buffer stream into the stream webview; a .bt file
+// is highlighted and runs with bpftrace in the VM, its maps charted. Screenshots in test-results/screenshots/.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
@@ -12,7 +13,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { readState } from '../../kernel/vm/state';
 import { vmPaths } from '../../kernel/vm/paths';
 import {
-  launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, saveScreenshot,
+  launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
   startCodeServer, testHostSkipReason, transcript, viewPane, type CodeServer, type Workbench,
 } from './codeServer';
 import { makeTempDir, removeTempDir, startProc, type Proc } from './proc';
@@ -199,6 +200,70 @@ describe('Ring0 observe views from the real VS Code (UI)', { skip: testHostSkipR
       assert.equal(Number(await stream.locator('[data-count="agentDropped"] b').textContent()), 0);
     } catch (e) {
       const shot = await saveScreenshot(page, 'FAILED-observe-stream').catch(() => 'none');
+      throw new Error(`${(e as Error).message}\nscreenshot: ${shot}\n${transcript(server, wb)}`, { cause: e });
+    }
+  });
+
+  it('streams decoded ring-buffer records of the exec_events sample from the BPF view', async () => {
+    assert.ok(wb);
+    const { page } = wb;
+    try {
+      const src = path.join(workspace, 'bpf', 'exec_events.bpf.c');
+      cli(['build', 'bpf', src]);
+      cli(['load', src.replace(/\.c$/, '.o'), '-w', workspace]);
+      for (const name of ['BPF', 'Tracepoints']) {
+        const h = viewPane(page, name).locator('.pane-header');
+        if ((await h.getAttribute('aria-expanded')) !== String(name === 'BPF')) await h.click();
+      }
+      const bpf = viewPane(page, 'BPF');
+      const ring = bpf.locator('.monaco-list-row').filter({ hasText: /^exec_events\s*ringbuf/ });
+      await ring.waitFor({ timeout: 60_000 });
+      await saveScreenshot(page, 'observe-bpf-view-exec-events');
+      await ring.click();
+      const stream = visibleWebview(page);
+      await stream.locator('#state', { hasText: 'Streaming exec_events' }).waitFor({ timeout: 30_000 });
+      await waitUntil('decoded exec records', async () => {
+        cli(['vm', 'exec', '-w', workspace, '--', 'sh', '-c', 'for i in 1 2 3 4 5; do /bin/true; done']);
+        return (await stream.locator('#log td', { hasText: /^true$/ }).count()) >= 5 ? true : undefined;
+      }, 60_000);
+      // Decoded with struct exec_event from the object's BTF: its fields are the table's columns.
+      for (const col of ['comm', 'filename', 'pid', 'ppid']) await stream.locator('#log th', { hasText: new RegExp(`^${col}$`) }).waitFor();
+      assert.equal(Number(await stream.locator('[data-count="malformed"] b').textContent()), 0);
+      await saveScreenshot(page, 'observe-ringbuf-stream');
+    } catch (e) {
+      const shot = await saveScreenshot(page, 'FAILED-observe-ringbuf').catch(() => 'none');
+      throw new Error(`${(e as Error).message}\nscreenshot: ${shot}\n${transcript(server, wb)}`, { cause: e });
+    }
+  });
+
+  it('highlights a .bt file and runs it with bpftrace in the VM, charting its printed maps', async () => {
+    assert.ok(wb);
+    const { page } = wb;
+    try {
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor();
+      await input.fill('opens.bt');
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'opens.bt' }).first().click();
+      await page.locator('.statusbar-item', { hasText: /^bpftrace$/ }).waitFor();
+      // The grammar colours probes and maps: the editor has more than one token colour on the probe line.
+      const probeLine = page.locator('.monaco-editor .view-line', { hasText: 'tracepoint:syscalls:sys_enter_openat' });
+      await probeLine.waitFor();
+      assert.ok(await probeLine.locator('span span').count() >= 2, 'the probe line is split into tokens');
+      await runPaletteCommand(page, 'Ring0: Run bpftrace File in VM');
+      const stream = visibleWebview(page);
+      await stream.locator('h1', { hasText: 'bpftrace: opens.bt' }).waitFor({ timeout: 30_000 });
+      // bpftrace starts slowly under TCG; the script prints its maps every 2 s.
+      await waitUntil('charted @opens', async () => {
+        cli(['vm', 'exec', '-w', workspace, '--', 'cat', '/etc/hostname']);
+        return (await stream.locator('[data-map="@opens"] canvas').count()) > 0 ? true : undefined;
+      }, 180_000);
+      await stream.locator('[data-map="@read_bytes"] canvas').first().waitFor({ timeout: 30_000 });
+      await saveScreenshot(page, 'observe-bpftrace');
+      await stream.getByRole('button', { name: 'Stop' }).click();
+      await stream.locator('#state', { hasText: /Ended: bpftrace exited/ }).waitFor({ timeout: 30_000 });
+    } catch (e) {
+      const shot = await saveScreenshot(page, 'FAILED-observe-bpftrace').catch(() => 'none');
       throw new Error(`${(e as Error).message}\nscreenshot: ${shot}\n${transcript(server, wb)}`, { cause: e });
     }
   });

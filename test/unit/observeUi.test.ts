@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseMapDump, type MapEntry } from '../../kernel/observe/bpftool';
 import { toCsv, toJson } from '../../views/model/export';
-import { entryCells, flatten, MapTableModel, parseFilter } from '../../views/model/mapTable';
+import { entryCells, flatten, innerMapId, MapTableModel, parseFilter } from '../../views/model/mapTable';
 import { encodeMapInput, hexArgs, MapInputError, parseEditInput } from '../../views/model/mapValue';
 import { covers, visibleRange } from '../../views/model/virtual';
 import { isMapTableToPage, isPageToMapTable, MAX_WINDOW } from '../../views/protocol/mapTable';
@@ -77,6 +77,13 @@ describe('map table model', () => {
     m.setEntries(dump.entries, 'percpu_hash');
     assert.deepEqual(m.columns.map((c) => c.name), ['key', 'cpu0']);
     assert.deepEqual(m.rows[0].cells, ['01000000', '0200000000000000']);
+  });
+
+  it('finds the inner map id of map-of-maps rows, decoded or from the value bytes', () => {
+    assert.equal(innerMapId({ value: 12, valueHex: '0c000000' }), 12);
+    assert.equal(innerMapId({ value: '0c000000', valueHex: '0c000000' }), 12);
+    assert.equal(innerMapId({ value: '00000000', valueHex: '00000000' }), undefined);
+    assert.equal(innerMapId({ value: 'x', valueHex: '0c00' }), undefined);
   });
 
   it('bumps its version on every data or query change (pages re-request their window)', () => {

@@ -188,3 +188,12 @@ export class MapTableModel {
 export function cellText(c: Cell): string {
   return typeof c === 'number' ? String(c) : c;
 }
+
+/** Map-of-maps rows: the inner map's id (the value, a u32, decoded or as little-endian hex). */
+export function innerMapId(row: Pick<TableRow, 'value' | 'valueHex'>): number | undefined {
+  if (typeof row.value === 'number' && Number.isInteger(row.value) && row.value > 0) return row.value;
+  const hex = Array.isArray(row.valueHex) ? row.valueHex[0] : row.valueHex;
+  if (!hex || !/^[0-9a-f]{8}$/i.test(hex)) return undefined;
+  const id = Buffer.from(hex, 'hex').readUInt32LE(0);
+  return id > 0 ? id : undefined;
+}
