@@ -27,10 +27,6 @@ export class BpfController implements vscode.Disposable {
     this.timer = setInterval(() => void this.poll(), BPF_POLL_MS);
   }
 
-  get objects() {
-    return this.snapshot.objects;
-  }
-
   async poll(force = false): Promise<void> {
     const ws = this.ctx.workspaceRoot();
     if (this.busy || !ws) return;

@@ -148,9 +148,6 @@ window.addEventListener('message', (event: MessageEvent) => {
       status.textContent = `${total} entr${total === 1 ? 'y' : 'ies'}${matched !== total ? `, ${matched} shown` : ''} · updated ${new Date(m.updatedAt).toLocaleTimeString()}`;
       render();
       break;
-    case 'status':
-      status.textContent = m.message;
-      break;
     case 'gone':
       banner.hidden = false;
       banner.className = 'banner gone';

@@ -4,6 +4,7 @@
 import uPlot from 'uplot';
 import type { PrintedMap } from '../model/printedMaps';
 import { histogram, numericFields, RateSeries } from '../model/histogram';
+import { compact } from '../model/bpfSnapshot';
 import { isStreamToPage, type FieldValue, type PageToStream, type StreamCounts, type StreamState, type WireRecord } from '../protocol/stream';
 import { button, el } from './dom';
 
@@ -81,9 +82,12 @@ const width = (box: HTMLElement) => Math.max(300, box.clientWidth - 10);
 const axes = (): uPlot.Axis[] => [{ stroke: css('--vscode-foreground', '#ccc'), grid: { stroke: css('--vscode-editorWidget-border', '#444'), width: 1 } }, { stroke: css('--vscode-foreground', '#ccc'), grid: { stroke: css('--vscode-editorWidget-border', '#444'), width: 1 } }];
 const color = () => css('--vscode-charts-blue', '#3794ff');
 
-const rateChart = new uPlot({ width: width(rateBox), height: 180, scales: { x: { time: true } }, axes: axes(), legend: { show: false }, series: [{}, { label: 'records/s', stroke: color(), width: 2, fill: 'rgba(55,148,255,0.15)' }] }, [[], []], rateBox);
+// The last minute at least, even with one sample (uPlot would otherwise pick a range of years).
+const rateRange = (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [Math.min(min, max - 60), max + 1];
+const yAxis = (a: uPlot.Axis): uPlot.Axis => ({ ...a, values: (_u: uPlot, splits: number[]) => splits.map((v) => compact(v)) });
+const rateChart = new uPlot({ width: width(rateBox), height: 180, scales: { x: { time: true, range: rateRange }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } }, axes: [axes()[0], yAxis(axes()[1])], legend: { show: false }, series: [{}, { label: 'records/s', stroke: color(), width: 2, fill: 'rgba(55,148,255,0.15)' }] }, [[], []], rateBox);
 const bars = uPlot.paths.bars ? uPlot.paths.bars({ size: [0.9, 100] }) : undefined;
-const histChart = new uPlot({ width: width(histBox), height: 180, scales: { x: { time: false } }, axes: axes(), legend: { show: false }, series: [{}, { label: 'count', stroke: color(), fill: 'rgba(55,148,255,0.5)', ...(bars ? { paths: bars } : {}) }] }, [[], []], histBox);
+const histChart = new uPlot({ width: width(histBox), height: 180, scales: { x: { time: false } }, axes: [{ ...axes()[0], values: (_u: uPlot, splits: number[]) => splits.map((v) => compact(v)) }, yAxis(axes()[1])], legend: { show: false }, series: [{}, { label: 'count', stroke: color(), fill: 'rgba(55,148,255,0.5)', ...(bars ? { paths: bars } : {}) }] }, [[], []], histBox);
 histBox.hidden = true;
 
 function addRecords(recs: WireRecord[]): void {
@@ -111,7 +115,7 @@ function updateHistFields(): void {
   histBox.hidden = false;
   if (histSelect.options.length !== fields.length || Array.from(histSelect.options).some((o, i) => o.value !== fields[i])) {
     histSelect.replaceChildren(...fields.map((f) => Object.assign(el('option', f), { value: f })));
-    if (!fields.includes(histField)) histField = fields.includes('ret') ? 'ret' : (fields.find((f) => !['cpu', 'seq', 'pid', 'size'].includes(f)) ?? fields[0]);
+    if (!fields.includes(histField)) histField = fields.includes('ret') ? 'ret' : (fields.find((f) => !['cpu', 'seq', 'pid', 'size'].includes(f) && !/^ts|_ns$|time/.test(f)) ?? fields[0]);
     histSelect.value = histField;
   }
 }

@@ -33,7 +33,6 @@ export const MAX_WINDOW = 500;
 export type MapTableToPage =
   | { type: 'meta'; map: MapMeta; columns: WireColumn[]; editable: boolean; ofMaps: boolean }
   | { type: 'rows'; version: number; total: number; matched: number; start: number; rows: WireRow[]; updatedAt: number; errors: string[] }
-  | { type: 'status'; live: boolean; message: string }
   | { type: 'gone'; message: string }
   | { type: 'error'; message: string };
 
@@ -83,8 +82,6 @@ export function isMapTableToPage(m: unknown): m is MapTableToPage {
       return isMeta(r.map) && isArr(r.columns, isColumn, 10_000) && typeof r.editable === 'boolean' && typeof r.ofMaps === 'boolean';
     case 'rows':
       return isInt(r.version) && isInt(r.total) && isInt(r.matched) && isInt(r.start) && isArr(r.rows, isRow, MAX_WINDOW) && isInt(r.updatedAt) && isArr(r.errors, (x): x is string => typeof x === 'string');
-    case 'status':
-      return typeof r.live === 'boolean' && isStr(r.message);
     case 'gone':
     case 'error':
       return isStr(r.message);
