@@ -82,10 +82,8 @@ const width = (box: HTMLElement) => Math.max(300, box.clientWidth - 10);
 const axes = (): uPlot.Axis[] => [{ stroke: css('--vscode-foreground', '#ccc'), grid: { stroke: css('--vscode-editorWidget-border', '#444'), width: 1 } }, { stroke: css('--vscode-foreground', '#ccc'), grid: { stroke: css('--vscode-editorWidget-border', '#444'), width: 1 } }];
 const color = () => css('--vscode-charts-blue', '#3794ff');
 
-// The last minute at least, even with one sample (uPlot would otherwise pick a range of years).
-const rateRange = (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [Math.min(min, max - 60), max + 1];
 const yAxis = (a: uPlot.Axis): uPlot.Axis => ({ ...a, values: (_u: uPlot, splits: number[]) => splits.map((v) => compact(v)) });
-const rateChart = new uPlot({ width: width(rateBox), height: 180, scales: { x: { time: true, range: rateRange }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } }, axes: [axes()[0], yAxis(axes()[1])], legend: { show: false }, series: [{}, { label: 'records/s', stroke: color(), width: 2, fill: 'rgba(55,148,255,0.15)' }] }, [[], []], rateBox);
+const rateChart = new uPlot({ width: width(rateBox), height: 180, scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } }, axes: [axes()[0], yAxis(axes()[1])], legend: { show: false }, series: [{}, { label: 'records/s', stroke: color(), width: 2, fill: 'rgba(55,148,255,0.15)' }] }, [[], []], rateBox);
 const bars = uPlot.paths.bars ? uPlot.paths.bars({ size: [0.9, 100] }) : undefined;
 const histChart = new uPlot({ width: width(histBox), height: 180, scales: { x: { time: false } }, axes: [{ ...axes()[0], values: (_u: uPlot, splits: number[]) => splits.map((v) => compact(v)) }, yAxis(axes()[1])], legend: { show: false }, series: [{}, { label: 'count', stroke: color(), fill: 'rgba(55,148,255,0.5)', ...(bars ? { paths: bars } : {}) }] }, [[], []], histBox);
 histBox.hidden = true;
@@ -149,6 +147,8 @@ function renderTable(): void {
 function renderCharts(): void {
   const [x, y] = rate.data();
   rateChart.setData([x, y]);
+  // The last minute at least, even with one sample (auto-ranging one time point spans years).
+  if (x.length) rateChart.setScale('x', { min: Math.min(x[0], x[x.length - 1] - 60), max: x[x.length - 1] + 1 });
   if (kind === 'events') {
     updateHistFields();
     const h = histogram(values.get(histField) ?? [], 30);
