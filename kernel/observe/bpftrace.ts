@@ -132,10 +132,10 @@ function sizeNum(s: string): number | null {
 
 /** A text histogram row: "[4, 8)   1 |@@@|", "[0]  1 |...|", "(..., 0)  1 |", "[10, ...)  1 |". */
 function histRow(line: string): HistBucket | undefined {
-  const m = /^([[(])([^\]\)]*)[\])]\s+(\d+)\s+\|/.exec(line);
+  const m = /^([[(])([^\]\)]*)([\])])\s+(\d+)\s+\|/.exec(line);
   if (!m) return undefined;
   const parts = m[2].split(',').map((x) => x.trim());
-  const count = Number(m[3]);
+  const count = Number(m[4]);
   let min: number | null;
   let max: number | null;
   if (parts.length === 1) {
@@ -146,7 +146,7 @@ function histRow(line: string): HistBucket | undefined {
     const hi = parts[1] === '...' ? null : sizeNum(parts[1]);
     max = hi === null ? null : hi - 1;
   }
-  return { min, max, count, label: m[0].slice(0, m[0].indexOf(m[3])).trim() };
+  return { min, max, count, label: `${m[1]}${m[2]}${m[3]}` };
 }
 
 /**
@@ -167,7 +167,8 @@ export function parseBpftraceText(text: string): BpftraceOutput[] {
         // A histogram follows (bpftrace prints an empty value, then bucket rows).
         const bs: HistBucket[] = [];
         while (i + 1 < lines.length && histRow(lines[i + 1])) bs.push(histRow(lines[++i]) as HistBucket);
-        if (!hist || hist.map !== map) {
+        // Keyed histograms print one block per key, separated by blank lines; a key seen again starts a new print.
+        if (!hist || hist.map !== map || key === undefined || hist.series.some((x) => x.key === key)) {
           hist = { kind: 'hist', map, series: [] };
           out.push(hist);
         }
@@ -192,7 +193,6 @@ export function parseBpftraceText(text: string): BpftraceOutput[] {
     }
     if (line.trim() === '') {
       keyed = undefined;
-      hist = undefined;
       continue;
     }
     keyed = undefined;

@@ -61,77 +61,137 @@ function decodeBits(buf: Buffer, base: number, bitOff: number, bits: number, sig
   return jsonInt(v);
 }
 
+type Reader = (buf: Buffer, off: number) => unknown;
+
+const compiled = new WeakMap<Btf, Map<number, Reader>>();
+
 /** Decodes the value of type `id` at buf[off..]; throws BtfValueError when the bytes run out. */
-export function decodeBtfValue(btf: Btf, id: number, buf: Buffer, off = 0, depth = 0): unknown {
+export function decodeBtfValue(btf: Btf, id: number, buf: Buffer, off = 0): unknown {
+  return btfReader(btf, id)(buf, off);
+}
+
+/**
+ * A decoder for type `id`, built once per type (streams decode many records of one struct): bounds are
+ * checked once for the whole type, then fields are read without re-resolving BTF.
+ */
+export function btfReader(btf: Btf, id: number): Reader {
+  let cache = compiled.get(btf);
+  if (!cache) compiled.set(btf, (cache = new Map()));
+  let r = cache.get(id);
+  if (!r) {
+    const inner = compile(btf, id, 0);
+    const size = btf.sizeOf(id);
+    const what = typeName(btf, id);
+    r = size === undefined ? inner : (buf, off) => {
+      need(buf, off, size, what);
+      return inner(buf, off);
+    };
+    cache.set(id, r);
+  }
+  return r;
+}
+
+function u64Reader(signed: boolean): Reader {
+  return (buf, off) => {
+    const lo = buf.readUInt32LE(off);
+    const hi = signed ? buf.readInt32LE(off + 4) : buf.readUInt32LE(off + 4);
+    // |value| < 2^53: exact as a number.
+    if (hi < 0x200000 && hi >= -0x200000) return hi * 0x100000000 + lo;
+    return (signed ? buf.readBigInt64LE(off) : buf.readBigUInt64LE(off)).toString();
+  };
+}
+
+function isSigned(btf: Btf, id: number): boolean {
+  const t = btf.resolve(id);
+  return !!t && (((t.int?.encoding ?? 0) & 1) !== 0 || (t.kind === BTF_KIND.ENUM && !!t.kindFlag));
+}
+
+function compile(btf: Btf, id: number, depth: number): Reader {
   if (depth > MAX_DEPTH) throw new BtfValueError('types nest too deeply');
   const t = btf.resolve(id);
   if (!t) throw new BtfValueError(`no BTF type ${id}`);
   switch (t.kind) {
     case BTF_KIND.INT: {
       const size = t.sizeOrType;
-      need(buf, off, size, t.name);
       const enc = t.int?.encoding ?? 0;
-      if (t.int && (t.int.offset !== 0 || t.int.bits !== size * 8)) return decodeBits(buf, off, t.int.offset, t.int.bits, (enc & 1) !== 0);
-      let v = readUInt(buf, off, size);
-      if (enc & 4) return v !== 0n;
-      if (enc & 1) v = BigInt.asIntN(size * 8, v);
-      return jsonInt(v);
+      const signed = (enc & 1) !== 0;
+      if (t.int && (t.int.offset !== 0 || t.int.bits !== size * 8)) {
+        const { offset, bits } = t.int;
+        return (buf, off) => decodeBits(buf, off, offset, bits, signed);
+      }
+      if (enc & 4) return (buf, off) => buf.readUIntLE(off, size) !== 0;
+      if (size >= 1 && size <= 6) return signed ? (buf, off) => buf.readIntLE(off, size) : (buf, off) => buf.readUIntLE(off, size);
+      if (size === 8) return u64Reader(signed);
+      return (buf, off) => {
+        need(buf, off, size, t.name);
+        let v = readUInt(buf, off, size);
+        if (signed) v = BigInt.asIntN(size * 8, v);
+        return jsonInt(v);
+      };
     }
     case BTF_KIND.ENUM: case BTF_KIND.ENUM64: {
       const size = t.sizeOrType;
-      need(buf, off, size, typeName(btf, id));
-      let v = readUInt(buf, off, size);
-      if (t.kindFlag) v = BigInt.asIntN(size * 8, v);
-      const hit = t.enumValues?.find((e) => BigInt.asUintN(size * 8, e.value) === BigInt.asUintN(size * 8, v));
-      return hit ? hit.name : jsonInt(v);
+      if (size < 1 || size > 8) throw new BtfValueError(`${typeName(btf, id)} has ${size} bytes`);
+      const names = new Map<bigint, string>();
+      for (const e of t.enumValues ?? []) if (!names.has(BigInt.asUintN(size * 8, e.value))) names.set(BigInt.asUintN(size * 8, e.value), e.name);
+      const signed = !!t.kindFlag;
+      return (buf, off) => {
+        need(buf, off, size, typeName(btf, id));
+        const u = readUInt(buf, off, size);
+        return names.get(u) ?? jsonInt(signed ? BigInt.asIntN(size * 8, u) : u);
+      };
     }
     case BTF_KIND.FLOAT: {
-      need(buf, off, t.sizeOrType, t.name);
-      if (t.sizeOrType === 4) return buf.readFloatLE(off);
-      if (t.sizeOrType === 8) return buf.readDoubleLE(off);
-      return '0x' + buf.subarray(off, off + t.sizeOrType).toString('hex');
+      const size = t.sizeOrType;
+      if (size === 4) return (buf, off) => buf.readFloatLE(off);
+      if (size === 8) return (buf, off) => buf.readDoubleLE(off);
+      return (buf, off) => '0x' + buf.subarray(off, off + size).toString('hex');
     }
-    case BTF_KIND.PTR: {
-      need(buf, off, 8, 'a pointer');
-      return '0x' + readUInt(buf, off, 8).toString(16);
-    }
+    case BTF_KIND.PTR:
+      return (buf, off) => '0x' + readUInt(buf, off, 8).toString(16);
     case BTF_KIND.ARRAY: {
       if (!t.array) throw new BtfValueError('array without element type');
-      const el = btf.sizeOf(t.array.type);
-      if (el === undefined) throw new BtfValueError(`array of ${typeName(btf, t.array.type)} has no size`);
-      need(buf, off, el * t.array.nelems, typeName(btf, id));
-      if (el === 1 && isCharType(btf, t.array.type)) return cText(buf.subarray(off, off + t.array.nelems));
-      const out: unknown[] = [];
-      for (let i = 0; i < t.array.nelems; i++) out.push(decodeBtfValue(btf, t.array.type, buf, off + i * el, depth + 1));
-      return out;
+      const { type: elType, nelems } = t.array;
+      const el = btf.sizeOf(elType);
+      if (el === undefined) throw new BtfValueError(`array of ${typeName(btf, elType)} has no size`);
+      if (el === 1 && isCharType(btf, elType)) return (buf, off) => cText(buf.subarray(off, off + nelems));
+      const item = compile(btf, elType, depth + 1);
+      return (buf, off) => {
+        const out: unknown[] = new Array(nelems);
+        for (let i = 0; i < nelems; i++) out[i] = item(buf, off + i * el);
+        return out;
+      };
     }
     case BTF_KIND.STRUCT: case BTF_KIND.UNION: {
-      need(buf, off, t.sizeOrType, typeName(btf, id));
-      const out: Record<string, unknown> = {};
-      t.members.forEach((m, i) => {
+      const fields = t.members.map((m, i) => {
         const bitOff = t.kindFlag ? m.offset & 0xffffff : m.offset;
         const bitSize = t.kindFlag ? m.offset >>> 24 : 0;
-        const name = m.name || `__anon${i}`;
-        let v: unknown;
-        if (bitSize) {
-          const mt = btf.resolve(m.type);
-          v = decodeBits(buf, off, bitOff, bitSize, !!mt && ((mt.int?.encoding ?? 0) & 1) !== 0);
-        } else if (bitOff % 8) {
-          const mt = btf.resolve(m.type);
-          v = decodeBits(buf, off, bitOff, mt?.int?.bits ?? 8, !!mt && ((mt.int?.encoding ?? 0) & 1) !== 0);
+        let read: Reader;
+        if (bitSize || bitOff % 8) {
+          const bits = bitSize || (btf.resolve(m.type)?.int?.bits ?? 8);
+          const signed = isSigned(btf, m.type);
+          read = (buf, off) => decodeBits(buf, off, bitOff, bits, signed);
         } else {
-          v = decodeBtfValue(btf, m.type, buf, off + bitOff / 8, depth + 1);
+          const inner = compile(btf, m.type, depth + 1);
+          const byteOff = bitOff / 8;
+          read = (buf, off) => inner(buf, off + byteOff);
         }
         // Anonymous structs/unions: their fields appear in the parent, as in C.
-        if (!m.name && v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, v);
-        else out[name] = v;
+        return { name: m.name || `__anon${i}`, merge: !m.name, read };
       });
-      return out;
+      return (buf, off) => {
+        const out: Record<string, unknown> = {};
+        for (const f of fields) {
+          const v = f.read(buf, off);
+          if (f.merge && v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, v);
+          else out[f.name] = v;
+        }
+        return out;
+      };
     }
     default: {
       const size = btf.sizeOf(id) ?? 0;
-      need(buf, off, size, typeName(btf, id));
-      return '0x' + buf.subarray(off, off + size).toString('hex');
+      return (buf, off) => '0x' + buf.subarray(off, off + size).toString('hex');
     }
   }
 }
@@ -227,4 +287,28 @@ export function findStructs(btf: Btf, by: { name?: string; size?: number; sizeSl
     }
     return true;
   });
+}
+
+/**
+ * Structs the object itself names: types of its global variables and the key/value types of its
+ * BTF-defined maps (rather than kernel structs pulled in from vmlinux.h).
+ */
+export function objectStructIds(btf: Btf): Set<number> {
+  const out = new Set<number>();
+  const add = (id: number) => {
+    const t = btf.resolve(id);
+    if (t && (t.kind === BTF_KIND.STRUCT || t.kind === BTF_KIND.UNION) && t.name) out.add(t.id);
+  };
+  for (const t of btf.types) {
+    if (t.kind !== BTF_KIND.VAR) continue;
+    const def = btf.resolve(t.sizeOrType);
+    add(t.sizeOrType);
+    // Map definitions: `__type(key, struct k)` is a member `struct k *key`.
+    for (const m of def?.members ?? []) {
+      if (m.name !== 'key' && m.name !== 'value') continue;
+      const ptr = btf.resolve(m.type);
+      if (ptr?.kind === BTF_KIND.PTR) add(ptr.sizeOrType);
+    }
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 // Pure decoding of streamed BPF records (hex lines from the guest reader) with a struct type from BTF:
 // the struct the user names, else the only struct whose size matches the record; hex otherwise.
 import type { Btf } from '../elf/btf';
-import { BtfValueError, decodeBtfValue, findStructs } from './btfValue';
+import { BtfValueError, decodeBtfValue, findStructs, objectStructIds } from './btfValue';
 
 export type RecordMapType = 'ringbuf' | 'perf_event_array';
 
@@ -50,6 +50,7 @@ export class RecordDecoder {
   private seq = 0;
   private readonly bySize = new Map<number, Choice>();
   private readonly named: Choice | undefined;
+  private own: Set<number> | undefined;
   /** One line per distinct reason records stayed hex (for a notice; not repeated per record). */
   readonly notes: string[] = [];
   malformed = 0;
@@ -60,7 +61,9 @@ export class RecordDecoder {
       if (!opts.btf) throw new RecordTypeError(`--struct ${opts.structName}: the map has no BTF (neither it nor a program using it), so records can only be hex`);
       const hits = findStructs(opts.btf, { name: opts.structName });
       if (hits.length === 0) {
-        const names = findStructs(opts.btf, {}).map((t) => `${t.name} (${t.sizeOrType} bytes)`).slice(0, 20);
+        const own = objectStructIds(opts.btf);
+        const all = findStructs(opts.btf, {}).sort((a, b) => Number(own.has(b.id)) - Number(own.has(a.id)));
+        const names = all.map((t) => `${t.name} (${t.sizeOrType} bytes)`).slice(0, 20);
         throw new RecordTypeError(`no struct '${opts.structName}' in the map's BTF${names.length ? `; structs there: ${names.join(', ')}` : ''}`);
       }
       this.named = { id: hits[0].id, name: hits[0].name, size: hits[0].sizeOrType };
@@ -86,6 +89,12 @@ export class RecordDecoder {
           const best = hits.filter((t) => t.sizeOrType === max);
           if (best.length === 1 && slack) hits = best;
         }
+      }
+      if (hits.length > 1) {
+        // The object's own structs (globals, map keys/values) over kernel ones of the same size.
+        this.own ??= objectStructIds(this.opts.btf);
+        const own = hits.filter((t) => this.own?.has(t.id));
+        if (own.length === 1) hits = own;
       }
       if (hits.length === 1) c = { id: hits[0].id, name: hits[0].name, size: hits[0].sizeOrType };
       else if (hits.length === 0) c = { note: `no struct in the BTF has ${size} bytes: records of ${size} bytes are hex (clang puts a struct in BTF only when a global or function uses it: declare a global of the record's type, or name one with --struct)` };

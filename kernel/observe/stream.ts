@@ -122,8 +122,10 @@ export async function* streamMap(agent: StreamAgent, ref: string, opts: StreamMa
   const mapType = STREAMABLE[map.type];
   if (!mapType) throw new StreamError(`map ${map.id} (${map.name}) is a ${map.type} map: only ringbuf and perf_event_array maps stream records (use ring0 bpf dump)`);
   const loader = await loaderPathOf(opts);
-  const btf = (await mapBtf(agent, map.id, { loaderPath: loader }).catch(() => undefined))?.btf;
+  let btfError: string | undefined;
+  const btf = (await mapBtf(agent, map.id, { loaderPath: loader }).catch((e: Error) => void (btfError = e.message)))?.btf;
   const decoder = new RecordDecoder({ mapType, btf, structName: opts.structName, hex: opts.hex });
+  if (btfError) decoder.notes.push(`could not read the map's BTF (${btfError}): records are hex`);
 
   const args = [loader, 'stream', '--id', String(map.id)];
   if (opts.durationMs !== undefined) args.push('--duration-ms', String(Math.max(1, Math.round(opts.durationMs))));

@@ -1,5 +1,6 @@
 // CLI: `ring0 trace CATEGORY:EVENT` — a tracepoint's events from the workspace VM as JSON lines, with exact drop counts.
 import { traceEvents } from '../../observe/trace';
+import { filterTracepoints, listTracepoints, tracepointFormat } from '../../observe/tracepoints';
 import { connectAgent } from '../../vm/manager';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
@@ -46,4 +47,41 @@ export const traceCommand: CliCommand = {
   },
 };
 
-export const TRACE_COMMANDS: CliCommand[] = [traceCommand];
+export const tracepointsCommand: CliCommand = {
+  path: ['tracepoints'],
+  summary: 'List the guest kernel\'s tracepoints by category (from tracefs available_events), or show one event\'s format.',
+  synopsis: '[FILTER] [--json] [--format CATEGORY:EVENT]',
+  details: [
+    'FILTER        keep categories or CATEGORY:EVENT names containing it (case-insensitive)',
+    '--json        [{name, events: [...]}]; with --format: {name, id, fields: [{name, type, offset, size, signed}], printFmt}',
+    '--format C:E  the event\'s fields, parsed from its tracefs format file',
+    '-w, --workspace DIR the workspace whose VM to use (default: .)',
+  ],
+  options: { json: { type: 'boolean' }, format: { type: 'string' }, workspace: { type: 'string', short: 'w' } },
+  positionals: { min: 0, max: 1 },
+  run: async (inv) => {
+    const spec = inv.values.format as string | undefined;
+    if (spec !== undefined && !/^[A-Za-z0-9_]+:[A-Za-z0-9_]+$/.test(spec)) throw new UsageError(`--format takes CATEGORY:EVENT (got '${spec}')`);
+    const agent = await connectAgent(workspaceOf(inv));
+    try {
+      if (spec !== undefined) {
+        const f = await tracepointFormat(agent, spec);
+        if (inv.values.json) inv.io.out(JSON.stringify(f, null, 2) + '\n');
+        else {
+          inv.io.out(`${spec} (id ${f.id})\n`);
+          for (const x of f.fields) inv.io.out(`  ${x.type} ${x.name};  offset ${x.offset}, size ${x.size}${x.signed ? ', signed' : ''}\n`);
+          inv.io.out(`  print fmt: ${f.printFmt}\n`);
+        }
+        return 0;
+      }
+      const cats = filterTracepoints(await listTracepoints(agent), inv.positionals[0] ?? '');
+      if (inv.values.json) inv.io.out(JSON.stringify(cats, null, 2) + '\n');
+      else for (const c of cats) inv.io.out(`${c.name} (${c.events.length})\n${c.events.map((e) => `  ${c.name}:${e}\n`).join('')}`);
+      return 0;
+    } finally {
+      agent.close();
+    }
+  },
+};
+
+export const TRACE_COMMANDS: CliCommand[] = [traceCommand, tracepointsCommand];
