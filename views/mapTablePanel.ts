@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { DumpResult } from '../kernel/observe/bpf';
 import { MapGoneError, type MapAccess } from '../extension/observe/mapAccess';
 import { toCsv, toJson } from './model/export';
-import { cellText, innerMapId, MapTableModel, type TableRow } from './model/mapTable';
+import { cellText, innerMapId, MapTableModel, nextRefreshMs, type TableRow } from './model/mapTable';
 import { MapInputError, parseEditInput } from './model/mapValue';
 import { isPageToMapTable, MAX_WINDOW, type MapMeta, type MapTableToPage, type PageToMapTable, type WireRow } from './protocol/mapTable';
 import { pageHtml, webviewOptions } from './webview/html';
@@ -65,7 +65,7 @@ export class MapTablePanel implements vscode.Disposable {
     panel.webview.onDidReceiveMessage((m: unknown) => {
       if (isPageToMapTable(m)) void this.onMessage(m);
     }, undefined, this.disposables);
-    this.timer = setInterval(() => this.panel.visible && void this.refresh(), REFRESH_MS);
+    this.schedule(REFRESH_MS);
   }
 
   private async onMessage(m: PageToMapTable): Promise<void> {
@@ -106,6 +106,14 @@ export class MapTablePanel implements vscode.Disposable {
     } catch (e) {
       void vscode.window.showErrorMessage(`Ring0: ${(e as Error).message}`);
     }
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(async () => {
+      const t0 = Date.now();
+      if (this.panel.visible) await this.refresh();
+      if (!this.disposed && !this.gone) this.schedule(nextRefreshMs(Date.now() - t0, REFRESH_MS));
+    }, ms);
   }
 
   /** Re-reads the map; `force` re-sends rows even when nothing changed. */
@@ -222,7 +230,7 @@ export class MapTablePanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     MapTablePanel.open.delete(this.key);
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

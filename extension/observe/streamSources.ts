@@ -115,17 +115,19 @@ export function recordRow(r: StreamRecord, t = Date.now()): WireRecord {
 }
 
 /** Records of a ringbuf or perf_event_array map (id or pin path), decoded with the object's BTF. */
-export function ringBufferSource(connect: AgentFactory, ref: string, name: string): StreamSource {
+export function ringBufferSource(connect: AgentFactory, ref: string, name: string, structName?: string): StreamSource {
   return {
-    title: `Records: ${name}`,
+    title: `Records: ${name}${structName ? ` as ${structName}` : ''}`,
     kind: 'events',
-    description: `Records of BPF map ${name}, decoded with a struct from the object's BTF (the only one of the record's size), hex otherwise.`,
+    description: structName
+      ? `Records of BPF map ${name}, decoded as struct ${structName} from the object's BTF.`
+      : `Records of BPF map ${name}, decoded with a struct from the object's BTF (the only one of the record's size), hex otherwise.`,
     async run(sink, signal) {
       const agent = await connect();
       try {
         let notes: string[] = [];
         sink.state('running', `Streaming ${name}`);
-        for await (const b of streamMap(agent, ref, { signal })) {
+        for await (const b of streamMap(agent, ref, { signal, ...(structName ? { structName } : {}) })) {
           if (b.records.length) sink.records(b.records.map((r) => recordRow(r)));
           sink.guestCounts({ agentDropped: b.counts.agentDropped, kernelLost: b.counts.kernelLost, malformed: b.counts.malformed });
           if (b.end) {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseMapDump, type MapEntry } from '../../kernel/observe/bpftool';
 import { toCsv, toJson } from '../../views/model/export';
-import { entryCells, flatten, innerMapId, MapTableModel, parseFilter } from '../../views/model/mapTable';
+import { entryCells, flatten, innerMapId, MapTableModel, nextRefreshMs, parseFilter } from '../../views/model/mapTable';
 import { encodeMapInput, hexArgs, MapInputError, parseEditInput } from '../../views/model/mapValue';
 import { covers, visibleRange } from '../../views/model/virtual';
 import { isMapTableToPage, isPageToMapTable, MAX_WINDOW } from '../../views/protocol/mapTable';
@@ -91,6 +91,12 @@ describe('map table model', () => {
     assert.ok(m.matched > 0 && m.matched < 10_000);
     assert.equal(w.rows.length, 200);
     assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
+  });
+
+  it('refreshes every second, slower when dumping the map takes longer', () => {
+    assert.equal(nextRefreshMs(40), 1000);
+    assert.equal(nextRefreshMs(900), 1800);
+    assert.equal(nextRefreshMs(-5), 1000);
   });
 
   it('finds the inner map id of map-of-maps rows, decoded or from the value bytes', () => {

@@ -197,3 +197,8 @@ export function innerMapId(row: Pick<TableRow, 'value' | 'valueHex'>): number | 
   const id = Buffer.from(hex, 'hex').readUInt32LE(0);
   return id > 0 ? id : undefined;
 }
+
+/** A big map's dump can take longer than the refresh period: wait at least twice the last refresh's time. */
+export function nextRefreshMs(lastMs: number, periodMs = 1000): number {
+  return Math.max(periodMs, Math.round(2 * Math.max(0, lastMs)));
+}
