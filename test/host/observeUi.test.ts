@@ -157,6 +157,7 @@ describe('Ring0 observe views from the real VS Code (UI)', { skip: testHostSkipR
       // Unloading the object while the table shows it: a clear "gone" state.
       cli(['unload', 'count_openat', '-w', workspace]);
       await table.locator('#banner', { hasText: 'no longer exists' }).waitFor({ timeout: 20_000 });
+      await bpf.locator('.monaco-list-row').filter({ hasText: 'count_openat' }).first().waitFor({ state: 'detached', timeout: 15_000 });
       await saveScreenshot(page, 'observe-map-gone');
     } catch (e) {
       const shot = await saveScreenshot(page, 'FAILED-observe-ui').catch(() => 'none');

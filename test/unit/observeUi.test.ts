@@ -362,3 +362,43 @@ ${fx('map_show_mixed.json').trim()}
     assert.throws(() => parsePollOutput('garbage'), /unexpected BPF poll output/);
   });
 });
+
+describe('bpftrace language contribution', () => {
+  const root = path.resolve(__dirname, '..', '..', '..');
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const c = pkg.contributes;
+
+  it('declares .bt files as bpftrace with a grammar, snippets and a language configuration that exist', () => {
+    const lang = c.languages.find((l: { id: string }) => l.id === 'bpftrace');
+    assert.deepEqual(lang.extensions, ['.bt']);
+    const grammar = c.grammars.find((g: { language: string }) => g.language === 'bpftrace');
+    const tm = JSON.parse(readFileSync(path.join(root, grammar.path), 'utf8'));
+    assert.equal(tm.scopeName, grammar.scopeName);
+    JSON.parse(readFileSync(path.join(root, lang.configuration), 'utf8'));
+    const snippets = JSON.parse(readFileSync(path.join(root, c.snippets.find((s: { language: string }) => s.language === 'bpftrace').path), 'utf8'));
+    for (const [name, s] of Object.entries(snippets) as [string, { prefix: string; body: string[] }][]) {
+      assert.ok(s.prefix && Array.isArray(s.body) && s.body.length > 0, name);
+    }
+    assert.ok(['count', 'hist', 'lhist', 'printf'].every((p) => Object.values(snippets).some((s) => (s as { prefix: string }).prefix === p)));
+  });
+
+  it('has grammar patterns that compile and match probes, maps, builtins and comments', () => {
+    const tm = JSON.parse(readFileSync(path.join(root, 'syntaxes', 'bpftrace.tmLanguage.json'), 'utf8'));
+    const regexes: RegExp[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (typeof v === 'object' && v !== null) {
+        for (const [k, x] of Object.entries(v)) {
+          if ((k === 'match' || k === 'begin' || k === 'end') && typeof x === 'string') regexes.push(new RegExp(x.replace(/\\A/g, '^'), 'm'));
+          else walk(x);
+        }
+      }
+    };
+    walk(tm);
+    assert.ok(regexes.length > 15);
+    const probe = new RegExp(tm.repository.probe.patterns[1].match);
+    assert.deepEqual(probe.exec('tracepoint:syscalls:sys_enter_openat')?.slice(1, 4), ['tracepoint', ':', 'syscalls:sys_enter_openat']);
+    assert.ok(new RegExp(tm.repository.expressions.patterns.find((p: { name?: string }) => p.name === 'variable.other.map.bpftrace').match).test('@opens[comm]'));
+    assert.ok(new RegExp(tm.repository.expressions.patterns.find((p: { name?: string }) => p.name === 'support.function.builtin.bpftrace').match).test('hist(args->ret)'));
+  });
+});
