@@ -221,6 +221,8 @@ export class MapTablePanel implements vscode.Disposable {
   }
 
   private post(m: MapTableToPage): Thenable<boolean> {
+    // A source can still report after its panel closed: nothing to show it to.
+    if (this.disposed) return Promise.resolve(false);
     return this.panel.webview.postMessage(m);
   }
 

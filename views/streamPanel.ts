@@ -121,6 +121,8 @@ export class StreamPanel implements vscode.Disposable {
   }
 
   private post(m: StreamToPage): Thenable<boolean> {
+    // A source can still report after its panel closed: nothing to show it to.
+    if (this.disposed) return Promise.resolve(false);
     return this.panel.webview.postMessage(m);
   }
 

@@ -6,7 +6,7 @@
 // is highlighted and runs with bpftrace in the VM, its maps charted. Screenshots in test-results/screenshots/.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
@@ -153,6 +153,17 @@ describe('Ring0 observe views from the real VS Code (UI)', { skip: testHostSkipR
         return v > 0 && v < 100000 ? v : undefined;
       }, 20_000);
       assert.ok(after < 100000);
+
+      // Export what the filter shows as CSV through the save dialog (code-server's own file dialog).
+      await table.getByRole('button', { name: 'Export CSV' }).click();
+      const pathBox = page.locator('.quick-input-widget .quick-input-box input');
+      await pathBox.waitFor();
+      // The dialog fills in the suggested path (the workspace folder, then the file name) after it opens.
+      await waitUntil('the suggested export path', async () => (/openat_counts\.csv$/.test(await pathBox.inputValue()) ? true : undefined), 10_000);
+      await page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
+      const csvFile = path.join(workspace, 'openat_counts.csv');
+      const csv = await waitUntil('the exported CSV', async () => (existsSync(csvFile) ? readFileSync(csvFile, 'utf8') : undefined), 15_000);
+      assert.match(csv, new RegExp(`^key,value\r\n${pid},\\d+\r\n$`));
 
       // Unloading the object while the table shows it: a clear "gone" state.
       cli(['unload', 'count_openat', '-w', workspace]);
