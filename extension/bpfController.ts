@@ -19,6 +19,9 @@ export class BpfController implements vscode.Disposable {
   private lastKey = '';
   /** The stats setting found before Ring0 turned stats on; undefined while Ring0 has not. */
   private statsBefore: string | undefined;
+  /** The VM (QEMU pid) whose stats setting statsBefore belongs to: a restarted VM starts with stats off. */
+  private statsVm: number | undefined;
+  private lastWarning = '';
 
   /** Set once the view exists: polling happens only while it is visible. */
   isVisible: () => boolean = () => false;
@@ -43,14 +46,19 @@ export class BpfController implements vscode.Disposable {
     this.busy = true;
     try {
       const agent = await this.guest.get();
+      if (this.statsVm !== this.ctx.vm.snapshot.status.pid) this.statsBefore = undefined;
       if (visible && this.statsBefore === undefined) await this.enableStats();
       const objects = (await listBpfObjects(agent, { timeoutMs: 10_000 })).objects;
       const ids = countableMapIds(objects);
       const r = await agent.run(['sh', '-c', POLL_SCRIPT, 'ring0-bpfview', ...ids.map(String)], { timeoutMs: 10_000 });
       if (r.exitCode !== 0) throw new Error(`bpftool failed: ${r.stderr.toString().trim()}`);
       this.publish(buildSnapshot(objects, parsePollOutput(r.stdout.toString()), this.statsBefore !== undefined, this.snapshot, Date.now()));
+      this.lastWarning = '';
     } catch (e) {
-      this.ctx.log.warn(`BPF view: ${(e as Error).message}`);
+      // Once per distinct failure, not once a second.
+      const msg = (e as Error).message;
+      if (msg !== this.lastWarning) this.ctx.log.warn(`BPF view: ${msg}`);
+      this.lastWarning = msg;
       this.guest.reset();
     } finally {
       this.busy = false;
@@ -60,7 +68,10 @@ export class BpfController implements vscode.Disposable {
   private async enableStats(): Promise<void> {
     const agent = await this.guest.get();
     const r = await agent.run(['sh', '-c', 'cat "$1" && echo 1 > "$1"', 'ring0-stats', STATS], { timeoutMs: 10_000 });
-    if (r.exitCode === 0) this.statsBefore = r.stdout.toString().trim() || '0';
+    if (r.exitCode === 0) {
+      this.statsBefore = r.stdout.toString().trim() || '0';
+      this.statsVm = this.ctx.vm.snapshot.status.pid;
+    }
     else this.ctx.log.warn(`BPF view: cannot enable BPF stats: ${r.stderr.toString().trim()}`);
   }
 
