@@ -270,7 +270,15 @@ export async function runBpftrace(agent: BpftraceAgent, opts: BpftraceOptions): 
   if (opts.signal?.aborted) interrupt();
   const timer = opts.durationMs !== undefined ? setTimeout(interrupt, opts.durationMs) : undefined;
   try {
-    const r = await h.result;
+    let r;
+    try {
+      r = await h.result;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') {
+        throw new Error(`${argv[0]} is not in the guest: the guest runs the host's bpftrace through the host-root share. Install it on the host (ring0 setup --test-host, or apt-get install bpftrace) and keep ring0.vm.shareHostRoot on.`);
+      }
+      throw e;
+    }
     feed('stdout', '', true);
     feed('stderr', '', true);
     return { exitCode: r.exitCode, signal: r.signal, lost, stderr };

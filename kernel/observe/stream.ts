@@ -114,7 +114,10 @@ function readerReport(d: Record<string, unknown>): ReaderReport {
 /**
  * Streams MAP (id, name or pin path) as decoded record batches until `count`, `signal`, `timeoutMs`,
  * `durationMs` or the reader's exit; the last batch carries `end`. Breaking out of the loop early
- * stops the guest reader too.
+ * stops the guest reader too. A ring buffer first yields what it already holds (records nobody has
+ * read since the program was loaded). Throws StreamError when the map cannot stream or the reader
+ * fails at once, RecordTypeError for an unknown `structName`, and AgentError if the VM goes away;
+ * a map or program removed while streaming just stops producing records (the reader holds the map).
  */
 export async function* streamMap(agent: StreamAgent, ref: string, opts: StreamMapOptions = {}): AsyncGenerator<RecordBatch, void, undefined> {
   if (opts.count !== undefined && !(Number.isInteger(opts.count) && opts.count > 0)) throw new StreamError('count must be a positive integer');

@@ -73,7 +73,10 @@ export const bpftraceCommand: CliCommand = {
         },
       });
       if (jsonLines) inv.io.out(JSON.stringify({ end: true, exitCode: r.exitCode, signal: r.signal, lost: r.lost }) + '\n');
-      if (r.exitCode === null && r.signal !== null) return 1;
+      if (r.exitCode === null && r.signal !== null) {
+        inv.io.err(`bpftrace ended by ${r.signal}${r.signal === 'SIGINT' ? ' before it had set up its handler (it was still starting), so it printed no maps' : ''}\n`);
+        return 1;
+      }
       return r.exitCode ?? 1;
     } finally {
       process.removeListener('SIGINT', onSigint);
