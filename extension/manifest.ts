@@ -22,6 +22,14 @@ export const enum Commands {
   LabsRefresh = 'ring0.labs.refresh',
   LiveWatchAdd = 'ring0.liveWatch.add',
   LiveWatchRemove = 'ring0.liveWatch.remove',
+  BpfRefresh = 'ring0.bpf.refresh',
+  BpfOpenMap = 'ring0.bpf.openMap',
+  BpfStreamMap = 'ring0.bpf.streamMap',
+  TracepointsRefresh = 'ring0.tracepoints.refresh',
+  TracepointsFilter = 'ring0.tracepoints.filter',
+  TracepointsClearFilter = 'ring0.tracepoints.clearFilter',
+  TracepointsSubscribe = 'ring0.tracepoints.subscribe',
+  BpftraceRun = 'ring0.bpftrace.run',
 }
 
 export interface CommandDecl {
@@ -53,6 +61,14 @@ export const COMMANDS: readonly CommandDecl[] = [
   { id: Commands.LabsRefresh, title: 'Refresh Labs View', icon: '$(refresh)' },
   { id: Commands.LiveWatchAdd, title: 'Add Live Watch Expression', icon: '$(add)' },
   { id: Commands.LiveWatchRemove, title: 'Remove Live Watch Expression', icon: '$(close)', hiddenFromPalette: true },
+  { id: Commands.BpfRefresh, title: 'Refresh BPF View', icon: '$(refresh)' },
+  { id: Commands.BpfOpenMap, title: 'Open BPF Map Table', icon: '$(table)' },
+  { id: Commands.BpfStreamMap, title: 'Stream BPF Ring Buffer Records', icon: '$(pulse)' },
+  { id: Commands.TracepointsRefresh, title: 'Refresh Tracepoints', icon: '$(refresh)' },
+  { id: Commands.TracepointsFilter, title: 'Filter Tracepoints', icon: '$(filter)' },
+  { id: Commands.TracepointsClearFilter, title: 'Clear Tracepoint Filter', icon: '$(clear-all)' },
+  { id: Commands.TracepointsSubscribe, title: 'Subscribe to Tracepoint', icon: '$(pulse)' },
+  { id: Commands.BpftraceRun, title: 'Run bpftrace File in VM', icon: '$(play)' },
 ];
 
 export const COMMAND_CATEGORY = 'Ring0';
@@ -81,8 +97,10 @@ export const VIEWS: readonly { id: Views; name: string }[] = [
 export const enum ContextKeys {
   VmState = 'ring0.vmState',
   Activated = 'ring0.activated',
+  /** A filter is set on the Tracepoints view. */
+  TracepointsFiltered = 'ring0.tracepointsFiltered',
 }
-export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, ContextKeys.Activated];
+export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, ContextKeys.Activated, ContextKeys.TracepointsFiltered];
 
 /** `contextValue`s of tree items, which menus match with `viewItem == …`. */
 export const enum ViewItems {
@@ -90,8 +108,17 @@ export const enum ViewItems {
   LabStarted = 'ring0.lab.started',
   BpfObject = 'ring0.bpfObject',
   LiveWatch = 'ring0.liveWatch.item',
+  BpfProgram = 'ring0.bpfProgram',
+  BpfMap = 'ring0.bpfMap',
+  /** Ring buffers and perf event arrays: streamable, not tabular. */
+  BpfStreamMap = 'ring0.bpfStreamMap',
+  TracepointCategory = 'ring0.tracepointCategory',
+  Tracepoint = 'ring0.tracepoint',
 }
-export const VIEW_ITEMS: readonly ViewItems[] = [ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject, ViewItems.LiveWatch];
+export const VIEW_ITEMS: readonly ViewItems[] = [
+  ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject, ViewItems.BpfProgram, ViewItems.BpfMap, ViewItems.BpfStreamMap,
+  ViewItems.TracepointCategory, ViewItems.Tracepoint, ViewItems.LiveWatch,
+];
 
 export const DEBUG_TYPE = 'ring0-kernel';
 

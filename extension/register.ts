@@ -21,6 +21,16 @@ import { registerBuildWatch } from './build/watch';
 import { elfRoots } from '../views/trees/elfTree';
 import { bpfRoots } from '../views/trees/bpfTree';
 import { BpfController } from './bpfController';
+import { GuestAgent } from './observe/guestAgent';
+import { bpftoolMapAccess } from './observe/mapAccess';
+import { TracepointsController } from './observe/tracepoints';
+import type { ObserveServices } from './observe/services';
+import { bpfRefresh } from './commands/bpfRefresh';
+import { bpfOpenMap } from './commands/bpfOpenMap';
+import { bpfStreamMap } from './commands/bpfStreamMap';
+import { tracepointsClearFilter, tracepointsFilter, tracepointsRefresh, tracepointsSubscribe } from './commands/tracepoints';
+import { bpftraceRun } from './commands/bpftraceRun';
+import { tracepointRoots } from '../views/trees/tracepointsTree';
 import { labStart } from './commands/labStart';
 import { labCheck } from './commands/labCheck';
 import { labReset } from './commands/labReset';
@@ -63,12 +73,7 @@ export function registerAll(ctx: Ring0Context): void {
   ctx.extension.subscriptions.push(elfTree, outputs, vscode.window.registerTreeDataProvider(Views.Elf, elfTree), ctx.builds.onDidChangeOutputs(() => elfTree.refresh()),
     outputs.onDidCreate(() => elfTree.refresh()), outputs.onDidDelete(() => elfTree.refresh()));
 
-  const bpf = new BpfController(ctx);
-  const bpfTree = new SimpleTreeProvider(() => bpfRoots(bpf.objects));
-  const bpfView = vscode.window.createTreeView(Views.Bpf, { treeDataProvider: bpfTree });
-  bpf.isVisible = () => bpfView.visible;
-  ctx.extension.subscriptions.push(bpf, bpfTree, bpfView, bpf.onDidChange(() => bpfTree.refresh()),
-    bpfView.onDidChangeVisibility((e) => e.visible && void bpf.poll(true)), ctx.builds.onDidChangeOutputs(() => void bpf.poll(true)));
+  registerObserve(ctx);
 
   registerKernelDebug(ctx);
   const watch = new LiveWatchController(ctx);
@@ -97,10 +102,34 @@ export function registerAll(ctx: Ring0Context): void {
     vscode.window.registerWebviewPanelSerializer(LabsDashboard.viewType, {
       deserializeWebviewPanel: async (panel) => LabsDashboard.revive(panel, ctx.extension.extensionUri, ctx.labs, ctx.log),
     }));
+}
 
-  // Views not yet backed by a feature show their welcome content (an empty tree).
-  for (const view of [Views.Tracepoints]) {
-    const provider = new SimpleTreeProvider(() => []);
-    ctx.extension.subscriptions.push(provider, vscode.window.registerTreeDataProvider(view, provider));
-  }
+/** BPF view, map tables, Tracepoints view, streams and bpftrace: one shared agent connection. */
+function registerObserve(ctx: Ring0Context): void {
+  const guest = new GuestAgent(ctx);
+  const bpf = new BpfController(ctx, guest);
+  const tracepoints = new TracepointsController(ctx, guest);
+  const obs: ObserveServices = { guest, bpf, tracepoints, maps: bpftoolMapAccess(() => guest.get()) };
+  ctx.extension.subscriptions.push(guest, bpf, tracepoints);
+
+  const bpfTree = new SimpleTreeProvider(() => bpfRoots(bpf.snapshot));
+  const bpfView = vscode.window.createTreeView(Views.Bpf, { treeDataProvider: bpfTree });
+  bpf.isVisible = () => bpfView.visible;
+  ctx.extension.subscriptions.push(bpfTree, bpfView, bpf.onDidChange(() => bpfTree.refresh()),
+    bpfView.onDidChangeVisibility((e) => void bpf.poll(e.visible)), ctx.builds.onDidChangeOutputs(() => void bpf.poll(true)));
+  registerCommand(ctx, Commands.BpfRefresh, bpfRefresh(obs));
+  registerCommand(ctx, Commands.BpfOpenMap, bpfOpenMap(obs));
+  registerCommand(ctx, Commands.BpfStreamMap, bpfStreamMap(obs));
+
+  const tpTree = new SimpleTreeProvider(async () => tracepointRoots(await tracepoints.categories(), tracepoints.filter !== ''));
+  const tpView = vscode.window.createTreeView(Views.Tracepoints, { treeDataProvider: tpTree });
+  ctx.extension.subscriptions.push(tpTree, tpView, tracepoints.onDidChange(() => {
+    tpTree.refresh();
+    tpView.message = tracepoints.filter ? `Filter: ${tracepoints.filter}` : undefined;
+  }));
+  registerCommand(ctx, Commands.TracepointsRefresh, tracepointsRefresh(obs));
+  registerCommand(ctx, Commands.TracepointsFilter, tracepointsFilter(obs));
+  registerCommand(ctx, Commands.TracepointsClearFilter, tracepointsClearFilter(obs));
+  registerCommand(ctx, Commands.TracepointsSubscribe, tracepointsSubscribe(obs));
+  registerCommand(ctx, Commands.BpftraceRun, bpftraceRun(obs));
 }

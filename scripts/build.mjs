@@ -1,7 +1,7 @@
 // The one build: esbuild bundles the extension, the debug adapter, the CLI and the webview pages;
 // tsc compiles tests (and type-checks everything) into out/.
 import * as esbuild from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,13 +35,17 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     format: 'iife',
-    entryPoints: { doctor: 'views/pages/doctor.ts', labs: 'views/pages/labs.ts' },
+    entryPoints: { doctor: 'views/pages/doctor.ts', labs: 'views/pages/labs.ts', mapTable: 'views/pages/mapTable.ts', stream: 'views/pages/stream.ts' },
     outdir: 'media/dist',
   },
 ].filter((b) => {
   const entries = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints);
   return entries.every((e) => existsSync(path.join(root, e)));
 });
+
+// uPlot's stylesheet next to the page bundles that import its script (webviews load only media/).
+mkdirSync(path.join(root, 'media', 'dist'), { recursive: true });
+copyFileSync(path.join(root, 'node_modules', 'uplot', 'dist', 'uPlot.min.css'), path.join(root, 'media', 'dist', 'uplot.css'));
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -13,7 +13,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: { title: string; script: string; css: string; body?: string }): string {
+export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: { title: string; script: string; css: string | string[]; body?: string }): string {
   const n = nonce();
   const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', file));
   const csp = [
@@ -29,7 +29,7 @@ export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media(page.css)}">
+${(Array.isArray(page.css) ? page.css : [page.css]).map((c) => `<link rel="stylesheet" href="${media(c)}">`).join('\n')}
 <title>${escapeHtml(page.title)}</title>
 </head>
 <body>

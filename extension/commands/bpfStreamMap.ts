@@ -1,0 +1,33 @@
+// Ring0: Stream BPF Ring Buffer Records — from a ringbuf/perf_event_array map in the BPF view (clicking
+// one does the same; records decode as the only struct of their size), or from the palette: a pick of the
+// VM's streamable maps and, optionally, the struct to decode records as. Opens a stream panel.
+import * as vscode from 'vscode';
+import { StreamPanel } from '../../views/streamPanel';
+import type { MapRef } from '../../views/mapTablePanel';
+import type { ObserveServices } from '../observe/services';
+import { ringBufferSource } from '../observe/streamSources';
+import type { CommandFactory } from '../registry';
+
+const STREAMABLE = new Set(['ringbuf', 'perf_event_array']);
+
+export const bpfStreamMap = (obs: ObserveServices): CommandFactory => (ctx) => async (arg?: unknown) => {
+  if (!obs.guest.running) throw new Error("no VM is running; start it with 'Ring0: Start VM', then load a BPF program with a ring buffer");
+  let structName: string | undefined;
+  let ref = typeof arg === 'object' && arg !== null && typeof (arg as MapRef).id === 'number' ? (arg as MapRef) : undefined;
+  if (!ref) {
+    await obs.bpf.poll(true);
+    const maps = [...obs.bpf.snapshot.maps.values()].filter((m) => STREAMABLE.has(m.type));
+    if (maps.length === 0) throw new Error('no ring buffer or perf event array is loaded in the VM (samples/workspace/bpf/exec_events.bpf.c has both)');
+    const pick = await vscode.window.showQuickPick(maps.map((m) => ({ label: m.name || `map ${m.id}`, description: `${m.type} · id ${m.id}`, ref: { id: m.id, name: m.name || `map ${m.id}`, ...(m.pinned ? { pinned: m.pinned } : {}) } })), { title: 'Stream BPF Ring Buffer Records' });
+    if (!pick) return;
+    ref = pick.ref;
+    const struct = await vscode.window.showInputBox({
+      title: `Decode ${ref.name}'s records as`,
+      prompt: "A struct from the object's BTF (e.g. exec_event); empty: the only struct whose size matches each record",
+      validateInput: (t) => (t.trim() === '' || /^[A-Za-z_]\w*$/.test(t.trim()) ? undefined : 'a C struct name'),
+    });
+    if (struct === undefined) return;
+    structName = struct.trim() || undefined;
+  }
+  StreamPanel.createOrShow(ctx.extension.extensionUri, ringBufferSource(() => obs.guest.dedicated(), ref.pinned ?? String(ref.id), ref.name, structName), ctx.log);
+};

@@ -1,0 +1,20 @@
+// Ring0: Run bpftrace File in VM — saves the .bt file and runs it with the host's bpftrace inside the VM
+// (the workspace is shared at the same path), streaming its output and charting the maps it prints.
+import * as vscode from 'vscode';
+import { StreamPanel } from '../../views/streamPanel';
+import type { ObserveServices } from '../observe/services';
+import { bpftraceSource } from '../observe/streamSources';
+import type { CommandFactory } from '../registry';
+
+export const bpftraceRun = (obs: ObserveServices): CommandFactory => (ctx) => async (arg?: unknown) => {
+  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  if (!uri || uri.scheme !== 'file' || !uri.fsPath.endsWith('.bt')) throw new Error('open a bpftrace script (.bt file) first, or pick one in the Explorer');
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (doc?.isDirty) await doc.save();
+  if (!obs.guest.running) {
+    const start = await vscode.window.showWarningMessage('Ring0: bpftrace runs inside the VM, which is not running.', 'Start VM');
+    if (!start) return;
+    await ctx.vm.start();
+  }
+  StreamPanel.createOrShow(ctx.extension.extensionUri, bpftraceSource(() => obs.guest.dedicated(), uri.fsPath), ctx.log);
+};

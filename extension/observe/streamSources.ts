@@ -1,0 +1,144 @@
+// What feeds a stream panel: tracepoint events (tracefs, parsed with the event's format), ring-buffer and
+// perf-event-array records (decoded with the object's BTF) and bpftrace output (printf text, printed maps). Each source runs on its own agent connection
+// until the signal aborts it, and reports exact guest-side drop counts.
+import path from 'node:path';
+import type { AgentClient } from '../../kernel/agent/client';
+import { traceEvents } from '../../kernel/observe/trace';
+import { runBpftrace } from '../../kernel/observe/bpftrace';
+import { streamMap, type StreamRecord } from '../../kernel/observe/stream';
+import { flatten } from '../../views/model/mapTable';
+import { printedMap, type PrintedMap } from '../../views/model/printedMaps';
+import type { StreamState, WireRecord } from '../../views/protocol/stream';
+
+export interface StreamSink {
+  records(r: WireRecord[]): void;
+  guestCounts(c: { agentDropped?: number; kernelLost?: number; malformed?: number }): void;
+  maps(m: PrintedMap[]): void;
+  state(state: StreamState, message: string): void;
+}
+
+export interface StreamSource {
+  readonly title: string;
+  readonly kind: 'events' | 'text';
+  readonly description: string;
+  /** Streams until `signal` aborts or the producer ends; resolves with a summary line. */
+  run(sink: StreamSink, signal: AbortSignal): Promise<string>;
+}
+
+export type AgentFactory = () => Promise<AgentClient>;
+
+export function tracepointSource(connect: AgentFactory, spec: string): StreamSource {
+  return {
+    title: `Trace: ${spec}`,
+    kind: 'events',
+    description: `Tracepoint ${spec} from the guest's tracefs, parsed with its format file.`,
+    async run(sink, signal) {
+      const agent = await connect();
+      try {
+        const s = await traceEvents(agent, spec, {
+          signal,
+          onReady: () => sink.state('running', `Streaming ${spec}`),
+          onEvent: (e) => sink.records([{ t: Date.now(), f: { ts: e.ts, cpu: e.cpu, pid: e.pid, comm: e.comm, ...e.fields } }]),
+        });
+        sink.guestCounts({ agentDropped: s.dropped, kernelLost: s.lost + s.overrun });
+        return `${s.events} events · agent delivered ${s.delivered}, dropped ${s.dropped} · kernel lost ${s.lost}, ring-buffer overrun ${s.overrun}`;
+      } finally {
+        agent.close();
+      }
+    },
+  };
+}
+
+/** Runs `bpftrace -f json FILE` in the guest (the workspace is at the same path there); Stop sends SIGINT so it prints its maps. */
+export function bpftraceSource(connect: AgentFactory, file: string): StreamSource {
+  return {
+    title: `bpftrace: ${path.basename(file)}`,
+    kind: 'text',
+    description: `bpftrace ${file} in the VM; printed maps are charted when the script prints them or ends.`,
+    async run(sink, signal) {
+      const agent = await connect();
+      const maps = new Map<string, PrintedMap>();
+      let lost = 0;
+      const line = (text: string) => sink.records([{ t: Date.now(), text }]);
+      try {
+        const r = await runBpftrace(agent, {
+          file,
+          signal,
+          onOutput: (o, stream) => {
+            switch (o.kind) {
+              case 'attached':
+                sink.state('running', `bpftrace ${path.basename(file)}: ${o.probes} probe(s) attached; Stop makes it print its maps`);
+                break;
+              case 'printf':
+              case 'text':
+                for (const t of o.text.replace(/\n$/, '').split('\n')) line(stream === 'stderr' ? `[stderr] ${t}` : t);
+                break;
+              case 'lost':
+                lost += o.events;
+                sink.guestCounts({ kernelLost: lost });
+                break;
+              case 'other':
+                line(`${o.type}: ${JSON.stringify(o.data)}`);
+                break;
+              default: {
+                const m = printedMap(o);
+                if (!m) break;
+                maps.set(m.name, m);
+                sink.maps([...maps.values()]);
+                line(`${m.name}: ${m.kind === 'hist' ? 'histogram' : `${m.entries.length} value(s)`} (charted above)`);
+              }
+            }
+          },
+        });
+        if (r.exitCode !== null && r.exitCode !== 0 && maps.size === 0) {
+          const why = r.exitCode === 127 ? 'bpftrace is not installed on the host (the VM runs the host\'s tools): run Ring0: Install Missing Dependencies' : r.stderr.trim().split('\n').slice(-3).join(' ');
+          throw new Error(`bpftrace failed (exit ${r.exitCode}): ${why}`);
+        }
+        return `bpftrace exited (${r.exitCode !== null ? `exit ${r.exitCode}` : `signal ${r.signal}`}) · ${lost} event(s) lost`;
+      } finally {
+        agent.close();
+      }
+    },
+  };
+}
+
+/** A streamed BPF record as a page row: struct fields flattened to columns, hex when it was not decoded. */
+export function recordRow(r: StreamRecord, t = Date.now()): WireRecord {
+  const f: Record<string, string | number> = { seq: r.seq };
+  if (r.cpu !== undefined) f.cpu = r.cpu;
+  if (r.value !== undefined) {
+    for (const [k, v] of flatten(r.value, '')) f[k || 'value'] = v;
+    return { t, f };
+  }
+  f.size = r.size;
+  return { t, f, text: `${r.hex ?? ''}${r.error ? `  (${r.error})` : ''}` };
+}
+
+/** Records of a ringbuf or perf_event_array map (id or pin path), decoded with the object's BTF. */
+export function ringBufferSource(connect: AgentFactory, ref: string, name: string, structName?: string): StreamSource {
+  return {
+    title: `Records: ${name}${structName ? ` as ${structName}` : ''}`,
+    kind: 'events',
+    description: structName
+      ? `Records of BPF map ${name}, decoded as struct ${structName} from the object's BTF.`
+      : `Records of BPF map ${name}, decoded with a struct from the object's BTF (the only one of the record's size), hex otherwise.`,
+    async run(sink, signal) {
+      const agent = await connect();
+      try {
+        let notes: string[] = [];
+        sink.state('running', `Streaming ${name}`);
+        for await (const b of streamMap(agent, ref, { signal, ...(structName ? { structName } : {}) })) {
+          if (b.records.length) sink.records(b.records.map((r) => recordRow(r)));
+          sink.guestCounts({ agentDropped: b.counts.agentDropped, kernelLost: b.counts.kernelLost, malformed: b.counts.malformed });
+          if (b.end) {
+            notes = b.end.notes;
+            return `${b.end.records} records · delivered ${b.end.delivered}, agent dropped ${b.end.agentDropped}, kernel lost ${b.end.kernelLost}, malformed ${b.end.malformed}${notes.length ? ` · ${notes.join('; ')}` : ''}`;
+          }
+        }
+        return 'the stream ended';
+      } finally {
+        agent.close();
+      }
+    },
+  };
+}
