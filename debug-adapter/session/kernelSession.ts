@@ -452,6 +452,12 @@ export class KernelDebugSession extends DebugSession {
   }
 
   private onNotify(cls: string, r: MiTuple): void {
+    if (cls === 'thread-group-exited' && !this.ending) {
+      // The stub's connection closed under gdb: QEMU died or the VM was stopped.
+      this.sendEvent(new OutputEvent("The VM's gdb stub closed: QEMU exited or the VM was stopped. See the VM view or 'ring0 vm status'.\n", 'important'));
+      void this.teardown().then(() => this.sendEvent(new TerminatedEvent()));
+      return;
+    }
     if (cls === 'breakpoint-modified') {
       const b = miTuple(r.bkpt);
       const info = b && this.byGdbId.get(miNumber(b.number) ?? -1);

@@ -141,3 +141,36 @@ describe('kernel debug adapter (real gdb, real QEMU)', () => {
     assert.equal(pidAlive(s?.pid), false, 'QEMU is gone');
   });
 });
+
+describe('kernel debug adapter when QEMU dies mid-session', () => {
+  let ws: string;
+  let dc: DebugClient;
+  const output: string[] = [];
+  before(async () => {
+    ws = tempWorkspace('ring0-dap-');
+    const r = await cli(['vm', 'start', '--gdb', '--workspace', ws]);
+    assert.equal(r.code, 0, `${r.stderr}\n${transcript(ws)}`);
+    dc = new DebugClient('node', ADAPTER, 'ring0-kernel');
+    dc.defaultTimeout = 180_000;
+    dc.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
+    await dc.start();
+  });
+  after(async () => {
+    await dc?.stop().catch(() => undefined);
+    await disposeWorkspace(ws);
+  });
+
+  it('attaches to the running VM, then ends the session with a message when QEMU is killed', async () => {
+    await dc.initializeRequest({ adapterID: 'ring0-kernel', pathFormat: 'path' });
+    const initialized = dc.waitForEvent('initialized', 180_000);
+    await dc.attachRequest({ workspace: ws } as DebugProtocol.AttachRequestArguments);
+    await initialized;
+    await dc.configurationDoneRequest();
+    const terminated = dc.waitForEvent('terminated', 60_000);
+    const qemu = readState(vmPaths(ws))?.pid;
+    assert.ok(qemu && pidAlive(qemu));
+    process.kill(qemu, 'SIGKILL');
+    await terminated;
+    assert.match(output.join(''), /gdb stub closed|QEMU exited|VM has gone/);
+  });
+});
