@@ -304,3 +304,15 @@ export async function openFile(page: Page, relative: string): Promise<void> {
   await page.locator('.monaco-breadcrumbs').filter({ hasText: dir }).first().waitFor();
   await page.locator('.monaco-editor .view-lines').first().click();
 }
+
+/** Drags the side bar's edge so tree rows show their descriptions (badges, messages) in screenshots. */
+export async function widenSidebar(page: Page, width = 560): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const x = box.x + box.width + 1;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}

@@ -13,6 +13,7 @@ import {
   testHostSkipReason, transcript, type CodeServer, type Workbench,
 } from './codeServer';
 import { makeTempDir, removeTempDir } from './proc';
+import { killVm } from '../vm/helpers';
 
 describe('Ring0 kernel debugging in the real VS Code (UI)', { skip: testHostSkipReason() }, () => {
   let tmp: string | undefined;
@@ -32,14 +33,7 @@ describe('Ring0 kernel debugging in the real VS Code (UI)', { skip: testHostSkip
   });
 
   after(async () => {
-    const s = workspace ? readState(vmPaths(workspace)) : undefined;
-    for (const pid of [s?.pid, s?.daemonPid]) {
-      try {
-        if (pid) process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (workspace) killVm(workspace);
     await browser?.close().catch(() => undefined);
     await server?.stop();
     removeTempDir(tmp);

@@ -12,6 +12,7 @@ import { evaluateRequirements, hostFacts } from '../../labs/model/requirements';
 import {
   editorTab, expectedWelcome, launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
   startCodeServer, testHostSkipReason, transcript, viewPane, webviewFrame, type CodeServer, type Workbench,
+  widenSidebar,
 } from './codeServer';
 import { makeTempDir, removeTempDir } from './proc';
 
@@ -29,18 +30,6 @@ function writeLab(catalog: string): void {
   writeFileSync(path.join(dir, 'steps.md'), '# A tiny VMM\n');
   writeFileSync(path.join(dir, 'starter', 'vmm.c'), 'int main(void) { return 0; }\n');
   writeFileSync(path.join(dir, 'check.sh'), 'echo FAIL halts not yet\n');
-}
-
-/** Drags the side bar's edge so tree rows show their descriptions (badges, messages) in screenshots. */
-async function widenSidebar(page: Page, width = 560): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const x = box.x + box.width + 1;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
 }
 
 async function openLabsOnly(page: Page): Promise<void> {

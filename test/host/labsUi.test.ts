@@ -11,28 +11,17 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { readProgress } from '../../labs/model/progress';
 import { loadCatalog } from '../../labs/model/catalog';
-import { readState } from '../../kernel/vm/state';
 import { vmPaths } from '../../kernel/vm/paths';
 import {
   editorTab, launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
   startCodeServer, testHostSkipReason, transcript, viewPane, type CodeServer, type Workbench,
+  widenSidebar,
 } from './codeServer';
 import { makeTempDir, removeTempDir } from './proc';
+import { killVm } from '../vm/helpers';
 
 const hello = loadCatalog().labs.find((l) => l.id === 'module-hello');
 const params = loadCatalog().labs.find((l) => l.id === 'module-params');
-
-/** Drags the side bar's edge so tree rows show their descriptions (badges, messages) in screenshots. */
-async function widenSidebar(page: Page, width = 560): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const x = box.x + box.width + 1;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
-}
 
 /** Only the Labs view open in the side bar: the tree renders only the rows that fit. */
 async function showOnlyLabs(page: Page): Promise<Locator> {
@@ -123,14 +112,7 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
   });
 
   after(async () => {
-    const s = workspace ? readState(vmPaths(workspace)) : undefined;
-    for (const pid of [s?.pid, s?.daemonPid]) {
-      try {
-        if (pid) process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (workspace) killVm(workspace);
     await browser?.close().catch(() => undefined);
     await server?.stop();
     removeTempDir(tmp);

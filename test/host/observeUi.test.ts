@@ -10,13 +10,13 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { readState } from '../../kernel/vm/state';
-import { vmPaths } from '../../kernel/vm/paths';
 import {
   launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
   startCodeServer, testHostSkipReason, transcript, viewPane, type CodeServer, type Workbench,
+  widenSidebar,
 } from './codeServer';
 import { makeTempDir, removeTempDir, startProc, type Proc } from './proc';
+import { killVm } from '../vm/helpers';
 import type { Browser } from 'playwright-core';
 
 const cliPath = path.join(repoRoot, 'dist', 'cli.js');
@@ -30,17 +30,6 @@ function cli(args: string[], timeout = 180_000): string {
 /** The visible webview's content (hidden panels keep their iframes when they retain context). */
 function visibleWebview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
-}
-
-/** Drags the side bar's edge so tree descriptions fit in the screenshots. */
-async function widenSideBar(page: Page, width: number): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width + 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
 }
 
 async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -83,14 +72,7 @@ describe('Ring0 observe views from the real VS Code (UI)', { skip: testHostSkipR
   after(async () => {
     await opener?.kill();
     spawnSync(process.execPath, [cliPath, 'vm', 'stop', '-w', workspace], { timeout: 60_000 });
-    const s = workspace ? readState(vmPaths(workspace)) : undefined;
-    for (const pid of [s?.pid, s?.daemonPid]) {
-      try {
-        if (pid) process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (workspace) killVm(workspace);
     await browser?.close().catch(() => undefined);
     await server?.stop();
     removeTempDir(tmp);
@@ -101,7 +83,7 @@ describe('Ring0 observe views from the real VS Code (UI)', { skip: testHostSkipR
     const { page } = wb;
     try {
       await openRing0Container(page);
-      await widenSideBar(page, 620);
+      await widenSidebar(page, 620);
       const toggle = async (name: string, expanded: boolean) => {
         const h = viewPane(page, name).locator('.pane-header');
         if ((await h.getAttribute('aria-expanded')) !== String(expanded)) await h.click();

@@ -13,6 +13,7 @@ import {
   startCodeServer, testHostSkipReason, transcript, viewPane, type CodeServer, type Workbench,
 } from './codeServer';
 import { makeTempDir, removeTempDir } from './proc';
+import { killVm } from '../vm/helpers';
 
 describe('Ring0 VM from the real VS Code (UI)', { skip: testHostSkipReason() }, () => {
   let tmp: string | undefined;
@@ -33,14 +34,7 @@ describe('Ring0 VM from the real VS Code (UI)', { skip: testHostSkipReason() }, 
 
   after(async () => {
     // Whatever happened in the test, the VM it started goes: QEMU and the daemon by pid.
-    const s = workspace ? readState(vmPaths(workspace)) : undefined;
-    for (const pid of [s?.pid, s?.daemonPid]) {
-      try {
-        if (pid) process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (workspace) killVm(workspace);
     await browser?.close().catch(() => undefined);
     await server?.stop();
     removeTempDir(tmp);

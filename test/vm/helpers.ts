@@ -40,6 +40,12 @@ export function tempWorkspace(prefix = 'ring0-ws-'): string {
 /** Stops the workspace VM, killing QEMU and the daemon by pid if stop does not work; removes the folder. */
 export async function disposeWorkspace(ws: string): Promise<void> {
   await cli(['vm', 'stop', '--workspace', ws], { timeoutMs: 30_000 }).catch(() => undefined);
+  killVm(ws);
+  rmSync(ws, { recursive: true, force: true });
+}
+
+/** Kills the workspace VM's QEMU and daemon by pid (what a test started goes, whatever happened). */
+export function killVm(ws: string): void {
   const s = readState(vmPaths(ws));
   for (const pid of [s?.pid, s?.daemonPid]) {
     try {
@@ -48,7 +54,6 @@ export async function disposeWorkspace(ws: string): Promise<void> {
       // already gone
     }
   }
-  rmSync(ws, { recursive: true, force: true });
 }
 
 /** The serial log and daemon log, for a failing test's output. */
