@@ -1,7 +1,7 @@
 // What a kernel debug session attaches to: the workspace's Ring0 VM with QEMU's gdb stub on a unix
 // socket (booted for `launch`, found for `attach`), the vmlinux with DWARF and the kernel sources.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { kernelSourceDir } from '../../kernel/host/kernelSource';
 import { startVm, stopVm, vmStatus } from '../../kernel/vm/manager';
 import { vmPaths } from '../../kernel/vm/paths';
 import { readWorkspaceVmSettings } from '../../kernel/vm/settings';
@@ -28,16 +28,6 @@ export interface TargetOptions {
   /** The bundled CLI (dist/cli.js) that runs the VM daemon. */
   cliPath: string;
   onProgress?: (label: string) => void;
-}
-
-/** Where `ring0 setup --kernel-source` unpacks Debian's linux-source for RELEASE's version. */
-export function defaultSourceDir(): string | undefined {
-  const root = '/usr/src';
-  for (const name of ['linux-source-6.1', 'linux']) {
-    const dir = path.join(root, name);
-    if (existsSync(path.join(dir, 'Makefile')) && existsSync(path.join(dir, 'kernel'))) return dir;
-  }
-  return undefined;
 }
 
 export async function resolveTarget(o: TargetOptions): Promise<KernelTarget> {
@@ -67,7 +57,7 @@ export async function resolveTarget(o: TargetOptions): Promise<KernelTarget> {
     throw new Error(`no vmlinux with debug symbols for ${release ?? 'the VM kernel'}: run 'ring0 setup --debug-symbols' (Debian's linux-image-${release ?? 'cloud-amd64'}-dbg), or set "vmlinux" in the launch configuration`);
   }
   if (!existsSync(vmlinux)) throw new Error(`vmlinux ${vmlinux} does not exist`);
-  const sourceDir = o.sourceDir ?? defaultSourceDir();
+  const sourceDir = o.sourceDir ?? kernelSourceDir(/^(\d+\.\d+)/.exec(release ?? '')?.[1]);
   return { workspace: o.workspace, gdbSocket: state.gdbSocket, vmlinux, release, sourceDir, booted, daemonPid: state.daemonPid };
 }
 

@@ -7,6 +7,7 @@ import { cliProgress } from '../progress';
 import { requiredMissing, runDoctor, systemDoctorEnv, type DoctorCheck } from '../../host/doctor';
 import { packagesToInstall, runApt, setupCommandLine } from '../../host/setup';
 import { installTestHost } from '../../host/testHostInstall';
+import { kernelSeries, unpackKernelSource } from '../../host/kernelSource';
 
 export function formatDoctor(checks: DoctorCheck[]): string {
   const width = Math.max(...checks.map((c) => c.name.length));
@@ -79,6 +80,16 @@ export const setupCommand: CliCommand = {
         }
       }
       io.err(`Installed: ${[...packages, ...followUp].join(' ')}\n`);
+    }
+    if (opts.kernelSource) {
+      try {
+        const dir = await unpackKernelSource(kernelSeries(), (label) => progress.update(label));
+        progress.done(`Kernel source in ${dir}.`);
+      } catch (e) {
+        progress.done();
+        io.err(`${(e as Error).message}\n`);
+        return 1;
+      }
     }
     if (opts.testHost) {
       try {
