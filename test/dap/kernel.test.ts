@@ -1,11 +1,12 @@
 // The kernel debug adapter end to end: @vscode/debugadapter-testsupport's client drives
 // dist/debugAdapter.js, which boots a real VM with QEMU's gdb stub and drives real gdb.
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { kernelSourceDir } from '../../kernel/host/kernelSource';
 import { readState } from '../../kernel/vm/state';
 import { vmPaths } from '../../kernel/vm/paths';
 import { pidAlive } from '../../kernel/vm/state';
@@ -72,6 +73,8 @@ describe('kernel debug adapter (real gdb, real QEMU)', () => {
     const top = st.body.stackFrames[0];
     assert.equal(top.name, 'do_sys_openat2');
     assert.match(top.source?.path ?? '', /fs\/open\.c$/);
+    // With the kernel source unpacked (ring0 setup --kernel-source) the frame opens the real file.
+    if (kernelSourceDir()) assert.ok(existsSync(top.source!.path!), `${top.source!.path} exists`);
     assert.ok(top.line > 1000 && top.line < 1500, `line ${top.line} of fs/open.c`);
     assert.ok(st.body.stackFrames.length <= 20);
 
