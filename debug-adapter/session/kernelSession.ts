@@ -15,7 +15,8 @@ import { bridgeUnixSocket, type StubBridge } from '../target/stubBridge';
 import { releaseTarget, resolveTarget, type KernelTarget } from '../target/kernelTarget';
 import { faultingFrameIndex, framePath, kernelRelative, stopReason, toGdbFrame, vcpuName, type GdbFrame } from './frames';
 import { hitConditionMet, parseHitCondition, parseLogMessage, type HitCondition } from './hitCondition';
-import { MODULE_FREE_HOOK, MODULE_LOAD_HOOK, addSymbolFileCommand, findModuleFile, moduleKey, parseCharArray, readModule, type LoadedModule } from './moduleSymbols';
+import { REGS_HOLDERS, parseInfoLine } from './faultFrame';
+import { MODULE_FREE_HOOK, MODULE_LOAD_HOOK, addSymbolFileCommand, findModuleFile, moduleKey, parseAddress, parseCharArray, readModule, type LoadedModule } from './moduleSymbols';
 import { buildAndLoadModules } from './loadModules';
 import { VariableStore, type VarRef } from './variables';
 
@@ -57,7 +58,7 @@ export class KernelDebugSession extends DebugSession {
   private readonly sourceBreakpoints = new Map<string, BreakpointInfo[]>();
   private functionBreakpoints: BreakpointInfo[] = [];
   private readonly byGdbId = new Map<number, BreakpointInfo>();
-  private readonly frames = new Handles<{ thread: number; level: number }>();
+  private readonly frames = new Handles<{ thread: number; level: number; faultRegs?: boolean }>();
   private readonly vars = new VariableStore();
   private readonly modules = new Map<string, LoadedModule>();
   private readonly hooks = new Map<number, 'load' | 'free' | 'panic'>();
@@ -550,8 +551,17 @@ export class KernelDebugSession extends DebugSession {
         const r = await this.gdb!.send(mi.stackListFrames(args.threadId, start, start + levels - 1));
         const frames = miList(r.stack).map((f) => toGdbFrame(miTuple(f) ?? {}));
         const fault = this.panicStop ? faultingFrameIndex(frames) : 0;
+        const stackFrames = frames.map((f, i) => this.toStackFrame(args.threadId, f, this.panicStop && i < fault));
+        const synthetic = this.panicStop && start === 0 ? await this.faultFrame(args.threadId, frames) : undefined;
+        if (synthetic) {
+          // Where gdb's unwind stops (?? after the exception entry), show the faulting location instead.
+          const at = fault < frames.length && !frames[fault].func ? fault : Math.min(fault, frames.length);
+          let end = at;
+          while (end < frames.length && !frames[end].func) end++;
+          stackFrames.splice(at, end - at, synthetic);
+        }
         response.body = {
-          stackFrames: frames.map((f, i) => this.toStackFrame(args.threadId, f, this.panicStop && i < fault)),
+          stackFrames,
           // Only claim more frames when gdb returned a full page (bounded by maxStackDepth).
           totalFrames: frames.length === levels && start + levels < max ? start + levels + 1 : start + frames.length,
         };
@@ -560,6 +570,27 @@ export class KernelDebugSession extends DebugSession {
     } catch (e) {
       this.sendErrorResponse(response, { id: 1004, format: errorText(e) });
     }
+  }
+
+  /** A frame for the faulting instruction, from the pt_regs the oops machinery was handed. */
+  private async faultFrame(thread: number, frames: GdbFrame[]): Promise<DebugProtocol.StackFrame | undefined> {
+    for (const f of frames) {
+      if (!REGS_HOLDERS.test(f.func ?? '')) continue;
+      try {
+        const ip = parseAddress(miString((await this.gdb!.send(mi.dataEvaluate('regs->ip', thread, f.level))).value) ?? '');
+        if (!ip) continue;
+        const hex = `0x${ip.toString(16)}`;
+        const where = parseInfoLine(await this.gdb!.console(`info line *${hex}`)) ?? {};
+        const p = where.file ? framePath({ fullname: where.file }, this.target?.sourceDir) : undefined;
+        const id = this.frames.create({ thread, level: f.level, faultRegs: true });
+        const sf: DebugProtocol.StackFrame = new StackFrame(id, where.func ?? hex, p ? new Source(path.basename(p), p) : undefined, where.line ?? 0, 1);
+        sf.instructionPointerReference = hex;
+        return sf;
+      } catch {
+        // this frame has no readable regs: try the next one
+      }
+    }
+    return undefined;
   }
 
   private toStackFrame(thread: number, f: GdbFrame, subtle: boolean): DebugProtocol.StackFrame {
@@ -576,10 +607,21 @@ export class KernelDebugSession extends DebugSession {
     return sf;
   }
 
-  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+  protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {
     const f = this.frames.get(args.frameId);
     if (!f) {
       this.sendErrorResponse(response, { id: 1005, format: 'that frame is gone: the kernel has run since' });
+      return;
+    }
+    if (f.faultRegs) {
+      // The faulting frame has no gdb frame of its own: show the registers saved at the fault.
+      try {
+        const regs = await this.vars.evaluate(this.gdb!, '*regs', f.thread, f.level);
+        response.body = { scopes: [new Scope('Registers at the fault', regs.variablesReference, false)] };
+        this.sendResponse(response);
+      } catch (e) {
+        this.sendErrorResponse(response, { id: 1005, format: errorText(e) });
+      }
       return;
     }
     response.body = {

@@ -137,6 +137,29 @@ describe('kernel debug adapter (real gdb, real QEMU)', () => {
     assert.equal(r.code, 0, r.stderr.toString());
   });
 
+  it('stops on an oops with the faulting module function as the first frame shown', async () => {
+    const dir = path.join(ws, 'oops-module');
+    cpSync(path.join(ROOT, 'labs', 'catalog', 'module-oops', 'starter'), dir, { recursive: true });
+    const b = await cli(['build', 'module', 'oops-module', '--workspace', ws], { cwd: ws });
+    assert.equal(b.code, 0, b.stderr.toString());
+    const loaded = dc.waitForEvent('module', 180_000);
+    const load = await cli(['load', path.join(dir, 'oops_lab.ko'), '--workspace', ws], { timeoutMs: 300_000 });
+    assert.equal(load.code, 0, load.stderr.toString());
+    await loaded;
+    const reader = cli(['vm', 'exec', '--workspace', ws, '--', 'sh', '-c', 'cat /dev/oops_lab'], { timeoutMs: 300_000 });
+    const stop = await stopped('exception');
+    try {
+      const st = await dc.stackTraceRequest({ threadId: stop.body.threadId!, startFrame: 0, levels: 30 });
+      const shown = st.body.stackFrames.find((f) => f.presentationHint !== 'subtle');
+      assert.equal(shown?.name, 'oops_lab_read', st.body.stackFrames.map((f) => `${f.name} ${f.presentationHint ?? ''}`).join('\n'));
+      assert.equal(shown?.source?.path, path.join(dir, 'oops_lab.c'));
+    } finally {
+      await dc.continueRequest({ threadId: stop.body.threadId! });
+    }
+    const r = await reader;
+    assert.notEqual(r.code, 0, 'the oops killed the reading process');
+  });
+
   it('disconnecting a launch stops the VM it booted and leaves no QEMU behind', async () => {
     const s = readState(vmPaths(ws));
     await dc.disconnectRequest({});

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { hitConditionMet, parseHitCondition, parseLogMessage } from '../../debug-adapter/session/hitCondition';
 import { faultingFrameIndex, framePath, kernelRelative, stopReason, vcpuName } from '../../debug-adapter/session/frames';
+import { parseInfoLine } from '../../debug-adapter/session/faultFrame';
 import { addSymbolFileCommand, findModuleFile, parseAddress, parseCharArray } from '../../debug-adapter/session/moduleSymbols';
 
 describe('hit conditions and logpoints', () => {
@@ -46,6 +47,12 @@ describe('frames', () => {
     assert.equal(framePath({ fullname: '/build/reproducible-path/linux-6.1.158/fs/open.c' }, '/usr/src/linux-source-6.1'), '/usr/src/linux-source-6.1/fs/open.c');
     assert.equal(framePath({ fullname: '/home/me/mod/hello.c' }, '/usr/src/linux-source-6.1'), '/home/me/mod/hello.c');
     assert.equal(framePath({ fullname: '/build/reproducible-path/linux-6.1.158/fs/open.c' }), '/build/reproducible-path/linux-6.1.158/fs/open.c');
+  });
+
+  it('read the faulting line from gdb\'s info line', () => {
+    assert.deepEqual(parseInfoLine('Line 23 of "/w/oops_lab.c" starts at address 0xffffffffc0209050 <oops_lab_read+80> and ends at 0xffffffffc0209058 <oops_lab_read+88>.\n'), { line: 23, file: '/w/oops_lab.c', func: 'oops_lab_read' });
+    assert.deepEqual(parseInfoLine('No line number information available for address 0xffffffff81000000 <_stext>\n'), { func: '_stext' });
+    assert.equal(parseInfoLine('garbage'), undefined);
   });
 
   it('find the faulting frame below the oops machinery', () => {
