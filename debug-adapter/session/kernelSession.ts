@@ -107,7 +107,9 @@ export class KernelDebugSession extends DebugSession {
     await this.startSession(response, args, 'attach');
   }
 
-  private async startSession(response: DebugProtocol.Response, args: KernelLaunchArguments, request: 'launch' | 'attach'): Promise<void> {
+  private async startSession(response: DebugProtocol.Response, given: KernelLaunchArguments | undefined, request: 'launch' | 'attach'): Promise<void> {
+    // A client may send no arguments at all (DAP allows it): that is a bare launch/attach.
+    const args = given ?? {};
     this.args = args;
     const workspace = path.resolve(args.workspace ?? this.opts.defaultWorkspace ?? process.cwd());
     const progressId = `ring0-${request}`;

@@ -1,6 +1,7 @@
 // The kernel debug adapter end to end: @vscode/debugadapter-testsupport's client drives
 // dist/debugAdapter.js, which boots a real VM with QEMU's gdb stub and drives real gdb.
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +11,7 @@ import { kernelSourceDir } from '../../kernel/host/kernelSource';
 import { readState } from '../../kernel/vm/state';
 import { vmPaths } from '../../kernel/vm/paths';
 import { pidAlive } from '../../kernel/vm/state';
-import { ROOT, cli, disposeWorkspace, tempWorkspace, transcript } from '../vm/helpers';
+import { CLI, ROOT, cli, disposeWorkspace, tempWorkspace, transcript } from '../vm/helpers';
 
 const ADAPTER = path.join(ROOT, 'dist', 'debugAdapter.js');
 
@@ -168,28 +169,40 @@ describe('kernel debug adapter (real gdb, real QEMU)', () => {
   });
 });
 
-describe('kernel debug adapter when QEMU dies mid-session', () => {
+describe('ring0 dap (the CLI) when QEMU dies mid-session', () => {
   let ws: string;
   let dc: DebugClient;
+  let server: ChildProcess | undefined;
   const output: string[] = [];
   before(async () => {
     ws = tempWorkspace('ring0-dap-');
     const r = await cli(['vm', 'start', '--gdb', '--workspace', ws]);
     assert.equal(r.code, 0, `${r.stderr}\n${transcript(ws)}`);
+    // `ring0 dap` takes its workspace from its working directory; --port serves on 127.0.0.1.
+    server = spawn(process.execPath, [CLI, 'dap', '--port', '0'], { cwd: ws, stdio: ['ignore', 'ignore', 'pipe'] });
+    const port = await new Promise<number>((resolve, reject) => {
+      let err = '';
+      server!.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(err);
+        if (m) resolve(Number(m[1]));
+      });
+      server!.once('exit', (code) => reject(new Error(`ring0 dap exited (${code}): ${err}`)));
+    });
     dc = new DebugClient('node', ADAPTER, 'ring0-kernel');
-    dc.defaultTimeout = 180_000;
     dc.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
-    await dc.start();
+    await dc.start(port);
   });
   after(async () => {
     await dc?.stop().catch(() => undefined);
+    server?.kill('SIGKILL');
     await disposeWorkspace(ws);
   });
 
-  it('attaches to the running VM, then ends the session with a message when QEMU is killed', async () => {
+  it('attaches with no workspace attribute, then ends the session with a message when QEMU is killed', async () => {
     await dc.initializeRequest({ adapterID: 'ring0-kernel', pathFormat: 'path' });
     const initialized = dc.waitForEvent('initialized', 180_000);
-    await dc.attachRequest({ workspace: ws } as DebugProtocol.AttachRequestArguments);
+    await dc.attachRequest({} as DebugProtocol.AttachRequestArguments);
     await initialized;
     await dc.configurationDoneRequest();
     const terminated = dc.waitForEvent('terminated', 60_000);
