@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
   launchChromium, openFile, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
-  startCodeServer, testHostSkipReason, transcript, viewPane, type CodeServer, type Workbench,
+  startCodeServer, testHostSkipReason, transcript, type CodeServer, type Workbench,
+  showOnlyView,
 } from './codeServer';
 import { makeTempDir, removeTempDir } from './proc';
 
@@ -89,13 +90,7 @@ describe('Ring0 builds in the real VS Code (UI)', { skip: testHostSkipReason() }
   it('shows the built module in the ELF view', () => step('elf', async (page) => {
     await openRing0Container(page);
     // Give the ELF view the room: the tree only renders rows that fit.
-    for (const name of ['VM', 'BPF', 'Tracepoints', 'Labs']) {
-      const h = viewPane(page, name).locator('.pane-header');
-      if ((await h.getAttribute('aria-expanded')) === 'true') await h.click();
-    }
-    const elf = viewPane(page, 'ELF');
-    const header = elf.locator('.pane-header');
-    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    const elf = await showOnlyView(page, 'ELF');
     const artifact = elf.locator('.monaco-list-row').filter({ hasText: 'hello-module/hello.ko' });
     await artifact.waitFor();
     if ((await artifact.getAttribute('aria-expanded')) === 'false') await artifact.click();

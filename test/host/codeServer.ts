@@ -316,3 +316,17 @@ export async function widenSidebar(page: Page, width = 560): Promise<void> {
   await page.mouse.move(box.x + width, y, { steps: 5 });
   await page.mouse.up();
 }
+
+/** Expands or collapses one Ring0 view's pane. */
+export async function setViewExpanded(page: Page, name: string, expanded: boolean): Promise<void> {
+  const h = viewPane(page, name).locator('.pane-header');
+  if ((await h.getAttribute('aria-expanded')) !== String(expanded)) await h.click();
+}
+
+/** Collapses every pane of the side bar but NAME's, which it expands: trees render only rows that fit. */
+export async function showOnlyView(page: Page, name: string): Promise<Locator> {
+  const titles = await page.locator('.part.sidebar .pane .pane-header h3.title').allInnerTexts();
+  for (const t of titles) if (t.trim().toLowerCase() !== name.toLowerCase()) await setViewExpanded(page, t.trim(), false);
+  await setViewExpanded(page, name, true);
+  return viewPane(page, name);
+}

@@ -13,6 +13,7 @@ import {
   editorTab, expectedWelcome, launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
   startCodeServer, testHostSkipReason, transcript, viewPane, webviewFrame, type CodeServer, type Workbench,
   widenSidebar,
+  showOnlyView,
 } from './codeServer';
 import { makeTempDir, removeTempDir } from './proc';
 
@@ -35,12 +36,7 @@ function writeLab(catalog: string): void {
 async function openLabsOnly(page: Page): Promise<void> {
   await openRing0Container(page);
   await widenSidebar(page);
-  for (const name of ['VM', 'BPF', 'Tracepoints', 'ELF']) {
-    const h = viewPane(page, name).locator('.pane-header');
-    if ((await h.getAttribute('aria-expanded')) === 'true') await h.click();
-  }
-  const h = viewPane(page, 'Labs').locator('.pane-header');
-  if ((await h.getAttribute('aria-expanded')) === 'false') await h.click();
+  await showOnlyView(page, 'Labs');
 }
 
 async function dashboard(page: Page): Promise<FrameLocator> {

@@ -14,8 +14,9 @@ import { loadCatalog } from '../../labs/model/catalog';
 import { vmPaths } from '../../kernel/vm/paths';
 import {
   editorTab, launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
-  startCodeServer, testHostSkipReason, transcript, viewPane, type CodeServer, type Workbench,
+  startCodeServer, testHostSkipReason, transcript, type CodeServer, type Workbench,
   widenSidebar,
+  showOnlyView,
 } from './codeServer';
 import { makeTempDir, removeTempDir } from './proc';
 import { killVm } from '../vm/helpers';
@@ -27,14 +28,7 @@ const params = loadCatalog().labs.find((l) => l.id === 'module-params');
 async function showOnlyLabs(page: Page): Promise<Locator> {
   await openRing0Container(page);
   await widenSidebar(page);
-  for (const name of ['VM', 'BPF', 'Tracepoints', 'ELF']) {
-    const h = viewPane(page, name).locator('.pane-header');
-    if ((await h.getAttribute('aria-expanded')) === 'true') await h.click();
-  }
-  const labs = viewPane(page, 'Labs');
-  const header = labs.locator('.pane-header');
-  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-  return labs;
+  return showOnlyView(page, 'Labs');
 }
 
 function row(pane: Locator, text: string | RegExp): Locator {

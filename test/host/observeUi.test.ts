@@ -14,6 +14,7 @@ import {
   launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
   startCodeServer, testHostSkipReason, transcript, viewPane, type CodeServer, type Workbench,
   widenSidebar,
+  showOnlyView,
 } from './codeServer';
 import { makeTempDir, removeTempDir, startProc, type Proc } from './proc';
 import { killVm } from '../vm/helpers';
@@ -84,12 +85,7 @@ describe('Ring0 observe views from the real VS Code (UI)', { skip: testHostSkipR
     try {
       await openRing0Container(page);
       await widenSidebar(page, 620);
-      const toggle = async (name: string, expanded: boolean) => {
-        const h = viewPane(page, name).locator('.pane-header');
-        if ((await h.getAttribute('aria-expanded')) !== String(expanded)) await h.click();
-      };
-      for (const name of ['VM', 'Tracepoints', 'Labs', 'ELF']) await toggle(name, false);
-      const bpf = viewPane(page, 'BPF');
+      const bpf = await showOnlyView(page, 'BPF');
       const prog = bpf.locator('.monaco-list-row').filter({ hasText: 'count_openat' }).filter({ hasText: 'tracepoint' });
       // Stats are on while the view is visible: the program's row gains run counts and a rate.
       await prog.filter({ hasText: /\d+ runs · \d+\/s/ }).waitFor({ timeout: 60_000 });

@@ -11,6 +11,8 @@ import { vmPaths } from '../../kernel/vm/paths';
 import {
   launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
   startCodeServer, testHostSkipReason, transcript, viewPane, type CodeServer, type Workbench,
+  showOnlyView,
+  setViewExpanded,
 } from './codeServer';
 import { makeTempDir, removeTempDir } from './proc';
 import { killVm } from '../vm/helpers';
@@ -67,11 +69,8 @@ describe('Ring0 VM from the real VS Code (UI)', { skip: testHostSkipReason() }, 
       const bpfPane = viewPane(page, 'BPF');
       await bpfPane.locator('.monaco-list-row').filter({ hasText: 'count_openat' }).first().waitFor({ timeout: 30_000 });
       // Room for the whole object: the tree renders only rows that fit.
-      const toggle = async (name: string, expanded: boolean) => {
-        const h = viewPane(page, name).locator('.pane-header');
-        if ((await h.getAttribute('aria-expanded')) !== String(expanded)) await h.click();
-      };
-      for (const name of ['VM', 'Tracepoints', 'Labs', 'ELF']) await toggle(name, false);
+      await showOnlyView(page, 'BPF');
+      const toggle = (name: string, expanded: boolean) => setViewExpanded(page, name, expanded);
       await bpfPane.locator('.monaco-list-row').filter({ hasText: 'openat_counts' }).waitFor();
       await saveScreenshot(page, 'bpf-view');
       await toggle('VM', true);
