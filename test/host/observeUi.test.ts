@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import {
   launchChromium, openRing0Container, openWorkbench, packageVsix, repoRoot, runPaletteCommand, saveScreenshot,
-  startCodeServer, testHostSkipReason, transcript, viewPane, type CodeServer, type Workbench,
+  startCodeServer, testHostSkipReason, transcript, type CodeServer, type Workbench,
   widenSidebar,
   showOnlyView,
 } from './codeServer';
@@ -158,11 +158,7 @@ describe('Ring0 observe views from the real VS Code (UI)', { skip: testHostSkipR
     assert.ok(wb);
     const { page } = wb;
     try {
-      for (const name of ['BPF', 'Tracepoints']) {
-        const h = viewPane(page, name).locator('.pane-header');
-        if ((await h.getAttribute('aria-expanded')) !== String(name === 'Tracepoints')) await h.click();
-      }
-      const tp = viewPane(page, 'Tracepoints');
+      const tp = await showOnlyView(page, 'Tracepoints');
       // Categories from the guest's tracefs (the list is virtualized: only the first rows are rendered).
       await tp.locator('.monaco-list-row').filter({ hasText: /^\w+\s*\d+$/ }).first().waitFor({ timeout: 30_000 });
       // Filter to the one event (its category opens), then subscribe from its row.
@@ -201,11 +197,7 @@ describe('Ring0 observe views from the real VS Code (UI)', { skip: testHostSkipR
       const src = path.join(workspace, 'bpf', 'exec_events.bpf.c');
       cli(['build', 'bpf', src]);
       cli(['load', src.replace(/\.c$/, '.o'), '-w', workspace]);
-      for (const name of ['BPF', 'Tracepoints']) {
-        const h = viewPane(page, name).locator('.pane-header');
-        if ((await h.getAttribute('aria-expanded')) !== String(name === 'BPF')) await h.click();
-      }
-      const bpf = viewPane(page, 'BPF');
+      const bpf = await showOnlyView(page, 'BPF');
       const ring = bpf.locator('.monaco-list-row').filter({ hasText: /^exec_events\s*ringbuf/ });
       await ring.waitFor({ timeout: 60_000 });
       await saveScreenshot(page, 'observe-bpf-view-exec-events');
