@@ -162,7 +162,7 @@ export class KernelDebugSession extends DebugSession {
     await gdb.send(mi.gdbSet('print pretty off'));
     await gdb.send(mi.gdbSet('breakpoint pending on'));
     if (t.sourceDir) {
-      for (const from of ['debian/build/build_amd64_none_cloud-amd64', `/build/reproducible-path/linux-${t.release?.split('-')[0] ?? '6.1'}`]) {
+      for (const from of ['debian/build/build_amd64_none_cloud-amd64']) {
         await gdb.console(`set substitute-path ${from} ${t.sourceDir}`);
       }
     }
@@ -177,6 +177,10 @@ export class KernelDebugSession extends DebugSession {
       if (release && banner && !banner.includes(release)) {
         throw new Error(`${this.target!.vmlinux} does not match the VM's kernel ${release} (its banner: ${banner.slice(0, 80)})`);
       }
+      // Some of Debian's DWARF paths name the upstream version, which only the banner tells: "Debian 6.1.158-1".
+      // (the compiler's "Debian 12.2.0-14" comes first: the kernel's is the last one).
+      const upstream = [...banner.matchAll(/Debian (\d+\.\d+\.\d+)-/g)].at(-1)?.[1];
+      if (upstream && this.target?.sourceDir) await this.gdb!.console(`set substitute-path /build/reproducible-path/linux-${upstream} ${this.target.sourceDir}`);
     } catch (e) {
       if (e instanceof GdbError) throw new Error(`cannot read the kernel through the gdb stub: ${e.message}`);
       throw e;
