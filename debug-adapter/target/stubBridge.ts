@@ -13,6 +13,8 @@ export async function bridgeUnixSocket(socketPath: string): Promise<StubBridge> 
   const server = net.createServer((client) => {
     // Only the adapter's own gdb connects, once; later connections are refused.
     server.close();
+    // gdb's remote protocol is many tiny request/reply packets: Nagle plus delayed ACKs would add ~40 ms.
+    client.setNoDelay(true);
     const stub = net.createConnection(socketPath);
     open.add(client).add(stub);
     client.pipe(stub).pipe(client);
