@@ -92,6 +92,10 @@ describe('Ring0 Labs view and dashboard states in the real VS Code (UI)', { skip
     const page = await open('req', catalog);
     await openLabsOnly(page);
     const labs = viewPane(page, 'Labs');
+    // The catalog is longer than the view and the tree renders only rows that fit: fold the other tracks.
+    const otherTrack = () => labs.locator('.monaco-list-row[aria-level="1"][aria-expanded="true"]').filter({ hasNotText: REQ_LAB.track }).first();
+    await labs.locator('.monaco-list-row[aria-level="1"]').first().waitFor();
+    for (let i = 0; i < 20 && (await otherTrack().count()) > 0; i++) await otherTrack().locator('.monaco-tl-twistie').click();
     const lab = labs.locator('.monaco-list-row').filter({ hasText: REQ_LAB.title }).first();
     await lab.waitFor();
     const text = await lab.innerText();
