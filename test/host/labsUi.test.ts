@@ -207,7 +207,8 @@ describe('Ring0 labs in the real VS Code with a real VM (UI)', { skip: testHostS
     await dialog.locator('.monaco-button', { hasText: 'Reset Lab' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const bak = async () => readdirSync(path.join(workspace, 'labs')).find((n) => n.startsWith(`${params!.id}.bak-`));
-    for (let i = 0; i < 40 && !(await bak()); i++) await page.waitForTimeout(250);
+    // Reset moves the old copy aside, then copies the starter: wait for both.
+    for (let i = 0; i < 40 && !((await bak()) && existsSync(path.join(dir, 'params_lab.c'))); i++) await page.waitForTimeout(250);
     const moved = await bak();
     assert.ok(moved, `no backup in ${readdirSync(path.join(workspace, 'labs')).join(' ')}`);
     assert.equal(readFileSync(path.join(workspace, 'labs', moved, 'params_lab.c'), 'utf8'), '// my attempt\n');
