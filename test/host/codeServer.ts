@@ -205,10 +205,14 @@ export async function openWorkbench(browser: Browser, url: string): Promise<Work
 export async function openRing0Container(page: Page): Promise<Locator> {
   const sidebar = page.locator('.part.sidebar');
   const title = sidebar.locator('.composite.title .title-label h2');
-  if (!(await sidebar.isVisible()) || !/ring0/i.test((await title.textContent()) ?? '')) {
-    await page.locator('.activitybar a.action-label[aria-label^="Ring0"]').click();
+  const icon = page.locator('.activitybar a.action-label[aria-label^="Ring0"]');
+  if (!(await sidebar.isVisible()) || !/ring0/i.test((await title.textContent()) ?? '')) await icon.click();
+  // Right after a (re)load the workbench may still restore its layout and hide the side bar again.
+  const shown = await title.filter({ hasText: /ring0/i }).waitFor({ timeout: 5000 }).then(() => true, () => false);
+  if (!shown) {
+    await icon.click();
+    await title.filter({ hasText: /ring0/i }).waitFor();
   }
-  await title.filter({ hasText: /ring0/i }).waitFor();
   return sidebar;
 }
 
