@@ -125,11 +125,15 @@ describe('VM settings and boot config', () => {
 
 describe('kernel lookup', () => {
   it('names the Debian package when no cloud kernel is installed', async () => {
-    const { mkdtempSync } = await import('node:fs');
+    const { mkdtempSync, rmSync } = await import('node:fs');
     const os = await import('node:os');
     const { resolveKernel } = await import('../../kernel/vm/vm');
     const empty = mkdtempSync(path.join(os.tmpdir(), 'ring0-boot-'));
-    assert.throws(() => resolveKernel(undefined, { boot: empty, modules: empty, debug: empty }), /Install the package linux-image-cloud-amd64/);
+    try {
+      assert.throws(() => resolveKernel(undefined, { boot: empty, modules: empty, debug: empty }), /Install the package linux-image-cloud-amd64/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });
 
