@@ -8,6 +8,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
+import { cacheDir } from '../../kernel/host/testHostPaths';
 import { GdbError, GdbProcess } from '../gdb/gdbProcess';
 import * as mi from '../mi/commands';
 import { miList, miNumber, miString, miTuple, type MiTuple } from '../mi/parser';
@@ -139,7 +140,7 @@ export class KernelDebugSession extends DebugSession {
   }
 
   private async startGdb(t: KernelTarget, args: KernelLaunchArguments): Promise<void> {
-    const cache = path.join(process.env.RING0_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(process.env.HOME ?? '/tmp', '.cache'), 'ring0'), 'gdb-index');
+    const cache = path.join(cacheDir(), 'gdb-index');
     // gdb's index cache makes the second and later loads of the 590 MB DWARF vmlinux fast.
     const logFile = process.env.RING0_DAP_LOG;
     const trace = logFile ? (line: string) => appendFileSync(logFile, `${new Date().toISOString().slice(11, 23)} ${line}\n`) : undefined;

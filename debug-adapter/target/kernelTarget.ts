@@ -1,7 +1,7 @@
 // What a kernel debug session attaches to: the workspace's Ring0 VM with QEMU's gdb stub on a unix
 // socket (booted for `launch`, found for `attach`), the vmlinux with DWARF and the kernel sources.
 import { existsSync } from 'node:fs';
-import { kernelSourceDir } from '../../kernel/host/kernelSource';
+import { kernelSeriesOf, kernelSourceDir } from '../../kernel/host/kernelSource';
 import { startVm, stopVm, vmStatus } from '../../kernel/vm/manager';
 import { vmPaths } from '../../kernel/vm/paths';
 import { readWorkspaceVmSettings } from '../../kernel/vm/settings';
@@ -57,7 +57,7 @@ export async function resolveTarget(o: TargetOptions): Promise<KernelTarget> {
     throw new Error(`no vmlinux with debug symbols for ${release ?? 'the VM kernel'}: run 'ring0 setup --debug-symbols' (Debian's linux-image-${release ?? 'cloud-amd64'}-dbg), or set "vmlinux" in the launch configuration`);
   }
   if (!existsSync(vmlinux)) throw new Error(`vmlinux ${vmlinux} does not exist`);
-  const sourceDir = o.sourceDir ?? kernelSourceDir(/^(\d+\.\d+)/.exec(release ?? '')?.[1]);
+  const sourceDir = o.sourceDir ?? kernelSourceDir(kernelSeriesOf(release));
   return { workspace: o.workspace, gdbSocket: state.gdbSocket, vmlinux, release, sourceDir, booted, daemonPid: state.daemonPid };
 }
 

@@ -2,8 +2,7 @@
 // VM daemon while the view is visible and the VM runs; the kernel is never stopped to read them.
 import * as vscode from 'vscode';
 import type { AgentClient } from '../../kernel/agent/client';
-import { vmKernelFor } from '../../kernel/build/vmKernel';
-import { loadSystemMap, parseWatch, readWatches, type WatchReading } from '../../kernel/vm/liveWatch';
+import { kernelSymbolsFor, parseWatch, readWatches, type WatchReading } from '../../kernel/vm/liveWatch';
 import { connectAgent, vmStatus } from '../../kernel/vm/manager';
 import type { Ring0Context } from '../context';
 
@@ -19,6 +18,8 @@ export class LiveWatchController implements vscode.Disposable {
   isVisible: () => boolean = () => false;
   private timer?: NodeJS.Timeout;
   private agent?: AgentClient;
+  /** The kernel's symbols, looked up once per VM connection rather than on every 5 Hz poll. */
+  private symbols?: Map<string, bigint>;
   private busy = false;
 
   constructor(private readonly ctx: Ring0Context) {
@@ -52,10 +53,11 @@ export class LiveWatchController implements vscode.Disposable {
         this.setNote('VM not running: start it to read values');
         return;
       }
-      this.agent ??= await connectAgent(ws);
-      const kernel = vmKernelFor(ws);
-      const symbols = kernel.systemMap ? loadSystemMap(kernel.systemMap) : undefined;
-      const values = await readWatches(this.agent, this.expressions, symbols);
+      if (!this.agent) {
+        this.agent = await connectAgent(ws);
+        this.symbols = kernelSymbolsFor(ws);
+      }
+      const values = await readWatches(this.agent, this.expressions, this.symbols);
       this.readings = new Map(values.map((v) => [v.text, v]));
       this.stateNote = undefined;
       this.changed.fire();
@@ -76,6 +78,7 @@ export class LiveWatchController implements vscode.Disposable {
   private dropAgent(): void {
     this.agent?.close();
     this.agent = undefined;
+    this.symbols = undefined;
   }
 
   dispose(): void {

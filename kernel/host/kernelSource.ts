@@ -6,10 +6,14 @@ import { run } from '../util/run';
 import { cacheDir } from './testHostPaths';
 import { findDefaultKernel } from '../vm/kernelImage';
 
-/** The series of the newest installed cloud kernel (6.1 for 6.1.0-57-cloud-amd64). */
-export function kernelSeries(): string {
-  const release = findDefaultKernel()?.release;
+/** The series of a kernel release (6.1 for 6.1.0-57-cloud-amd64); 6.1 when unknown. */
+export function kernelSeriesOf(release: string | undefined): string {
   return /^(\d+\.\d+)/.exec(release ?? '')?.[1] ?? '6.1';
+}
+
+/** The series of the newest installed cloud kernel. */
+export function kernelSeries(): string {
+  return kernelSeriesOf(findDefaultKernel()?.release);
 }
 
 /** The unpacked tree for kernel series SERIES (e.g. 6.1), wherever it is, or undefined. */

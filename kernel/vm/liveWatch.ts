@@ -1,6 +1,7 @@
 // Live watch: kernel globals read while the VM runs (no gdb stop) through QEMU's monitor. Expressions
 // are SYMBOL[+OFFSET][:TYPE] or 0xADDRESS[:TYPE]; symbols come from the kernel's System.map.
 import { readFileSync, statSync } from 'node:fs';
+import { vmKernelFor } from '../build/vmKernel';
 
 export const WATCH_TYPES = { u8: 1, s8: 1, u16: 2, s16: 2, u32: 4, s32: 4, u64: 8, s64: 8 } as const;
 export type WatchType = keyof typeof WATCH_TYPES;
@@ -44,6 +45,12 @@ export function loadSystemMap(file: string): Map<string, bigint> {
   const symbols = parseSystemMap(readFileSync(file, 'utf8'));
   symbolMaps.set(file, { mtimeMs, symbols });
   return symbols;
+}
+
+/** The symbols of the workspace VM's kernel, or undefined when its System.map is not installed. */
+export function kernelSymbolsFor(workspace: string): Map<string, bigint> | undefined {
+  const map = vmKernelFor(workspace).systemMap;
+  return map ? loadSystemMap(map) : undefined;
 }
 
 export function resolveWatch(spec: WatchSpec, symbols: Map<string, bigint> | undefined): bigint {

@@ -1,8 +1,7 @@
 // CLI: `ring0 vm watch EXPR...` — kernel globals read live (QEMU's monitor, no gdb stop) N times a second.
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
-import { vmKernelFor } from '../../build/vmKernel';
-import { loadSystemMap, parseWatch, readWatches } from '../../vm/liveWatch';
+import { kernelSymbolsFor, parseWatch, readWatches } from '../../vm/liveWatch';
 import { connectAgent } from '../../vm/manager';
 import { workspaceOf } from './vm';
 
@@ -26,8 +25,7 @@ export const vmWatchCommand: CliCommand = {
     const count = inv.values.count === undefined ? Infinity : Number(inv.values.count);
     if (!(count >= 1)) throw new UsageError('--count must be at least 1');
     const ws = workspaceOf(inv);
-    const kernel = vmKernelFor(ws);
-    const symbols = kernel.systemMap ? loadSystemMap(kernel.systemMap) : undefined;
+    const symbols = kernelSymbolsFor(ws);
     const agent = await connectAgent(ws);
     let stop = false;
     const onInt = () => (stop = true);
