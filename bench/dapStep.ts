@@ -6,10 +6,11 @@ import path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GdbProcess } from '../debug-adapter/gdb/gdbProcess';
-import { bridgeUnixSocket } from '../debug-adapter/target/stubBridge';
+import { stubAddress } from '../debug-adapter/target/stubAddress';
 import { readState } from '../kernel/vm/state';
 import { vmPaths } from '../kernel/vm/paths';
 import { ROOT, cli, disposeWorkspace, tempWorkspace } from '../test/vm/helpers';
+import { CliDebugClient } from '../test/dap/cliDebugClient';
 import { median } from './stats';
 
 const summarize = (xs: number[]) => ({ median: median(xs), max: Math.max(...xs) });
@@ -121,15 +122,15 @@ async function main(): Promise<void> {
     if (!vmlinux || !state.gdbSocket) throw new Error("needs the debug vmlinux (ring0 setup --debug-symbols) and a VM with the gdb stub");
     console.log(`bench/dap-step: ${STEPS} steps from ${FUNCTION} per adapter, VM ${state.accel}`);
 
-    const ring0 = await dapSteps('ring0', new DebugClient('node', path.join(ROOT, 'dist', 'debugAdapter.js'), 'ring0-kernel'), ws, { workspace: ws });
+    const ring0 = await dapSteps('ring0', new CliDebugClient(ws), ws, { workspace: ws });
 
-    const bridge = await bridgeUnixSocket(state.gdbSocket);
+    const bridge = stubAddress(state.gdbSocket);
     const cdtAdapter = path.join(ROOT, 'node_modules', 'cdt-gdb-adapter', 'dist', 'debugTargetAdapter.js');
     const peer = await dapSteps('cdt-gdb-adapter', new DebugClient('node', cdtAdapter, 'gdbtarget'), ws, {
       type: 'gdbtarget', request: 'attach', program: vmlinux, target: { type: 'remote', parameters: [bridge.address] },
     }).finally(() => bridge.close());
 
-    const rawBridge = await bridgeUnixSocket(state.gdbSocket);
+    const rawBridge = stubAddress(state.gdbSocket);
     const raw = await rawMiSteps(ws, vmlinux, rawBridge.address).finally(() => rawBridge.close());
 
     // The step itself (how far `next` runs under TCG) dominates and varies with the path the kernel

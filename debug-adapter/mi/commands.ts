@@ -68,8 +68,9 @@ export const disassemble = (start: string, end: string): string => `-data-disass
 /** A CLI command through MI (for the REPL's raw gdb commands and settings MI has no command for). */
 export const consoleCommand = (cli: string): string => `-interpreter-exec console ${miQuote(cli)}`;
 /** gdb hands the target's argument to its CLI verbatim (quotes included), so only HOST:PORT is accepted. */
+/** `where` is a unix socket path gdb can take as it is (see target/stubAddress.ts) or HOST:PORT. */
 export function targetSelectRemote(where: string): string {
-  if (!/^[\w.-]+:\d+$/.test(where)) throw new Error(`not a HOST:PORT gdb stub address: ${where}`);
+  if (!/^\/[\w./+-]+$/.test(where) && !/^[\w.-]+:\d+$/.test(where)) throw new Error(`not a gdb stub address (a unix socket path or HOST:PORT): ${where}`);
   return `-target-select remote ${where}`;
 }
 export const fileSymbolFile = (file: string): string => `-file-exec-and-symbols ${miQuote(file)}`;

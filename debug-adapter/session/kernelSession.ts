@@ -12,7 +12,7 @@ import { cacheDir } from '../../kernel/host/testHostPaths';
 import { GdbError, GdbProcess } from '../gdb/gdbProcess';
 import * as mi from '../mi/commands';
 import { miList, miNumber, miString, miTuple, type MiTuple } from '../mi/parser';
-import { bridgeUnixSocket, type StubBridge } from '../target/stubBridge';
+import { stubAddress, type StubAddress } from '../target/stubAddress';
 import { releaseTarget, resolveTarget, type KernelTarget } from '../target/kernelTarget';
 import { faultingFrameIndex, framePath, kernelRelative, stopReason, toGdbFrame, vcpuName, type GdbFrame } from './frames';
 import { hitConditionMet, parseHitCondition, parseLogMessage, type HitCondition } from './hitCondition';
@@ -70,7 +70,7 @@ export class KernelDebugSession extends DebugSession {
   private panicStop = false;
   private supportsProgress = false;
   private registerNames?: string[];
-  private bridge?: StubBridge;
+  private stub?: StubAddress;
 
   constructor(private readonly opts: KernelSessionOptions) {
     super();
@@ -124,8 +124,8 @@ export class KernelDebugSession extends DebugSession {
       progress('Loading kernel symbols');
       await this.startGdb(this.target, args);
       progress('Connecting to the gdb stub');
-      this.bridge = await bridgeUnixSocket(this.target.gdbSocket);
-      await this.gdb!.send(mi.targetSelectRemote(this.bridge.address), 60_000);
+      this.stub = stubAddress(this.target.gdbSocket);
+      await this.gdb!.send(mi.targetSelectRemote(this.stub.address), 60_000);
       await this.checkKernelMatches();
       await this.insertHooks(args);
       this.running = false;
@@ -800,7 +800,7 @@ export class KernelDebugSession extends DebugSession {
       }
       await gdb.dispose();
     }
-    this.bridge?.close();
+    this.stub?.close();
     if (this.target) await releaseTarget(this.target).catch(() => undefined);
   }
 }

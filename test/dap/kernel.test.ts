@@ -2,7 +2,8 @@
 // dist/debugAdapter.js, which boots a real VM with QEMU's gdb stub and drives real gdb.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
@@ -12,8 +13,8 @@ import { readState } from '../../kernel/vm/state';
 import { vmPaths } from '../../kernel/vm/paths';
 import { pidAlive } from '../../kernel/vm/state';
 import { CLI, ROOT, cli, disposeWorkspace, tempWorkspace, transcript } from '../vm/helpers';
+import { CliDebugClient, SocketDebugClient } from './cliDebugClient';
 
-const ADAPTER = path.join(ROOT, 'dist', 'debugAdapter.js');
 
 describe('kernel debug adapter (real gdb, real QEMU)', () => {
   let ws: string;
@@ -27,7 +28,7 @@ describe('kernel debug adapter (real gdb, real QEMU)', () => {
     helloC = path.join(ws, 'hello-module', 'hello.c');
     const b = await cli(['build', 'module', 'hello-module', '--workspace', ws], { cwd: ws });
     assert.equal(b.code, 0, b.stderr.toString());
-    dc = new DebugClient('node', ADAPTER, 'ring0-kernel');
+    dc = new CliDebugClient(ws);
     dc.defaultTimeout = 180_000;
     dc.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
     await dc.start();
@@ -178,20 +179,20 @@ describe('ring0 dap (the CLI) when QEMU dies mid-session', () => {
     ws = tempWorkspace('ring0-dap-');
     const r = await cli(['vm', 'start', '--gdb', '--workspace', ws]);
     assert.equal(r.code, 0, `${r.stderr}\n${transcript(ws)}`);
-    // `ring0 dap` takes its workspace from its working directory; --port serves on 127.0.0.1.
-    server = spawn(process.execPath, [CLI, 'dap', '--port', '0'], { cwd: ws, stdio: ['ignore', 'ignore', 'pipe'] });
-    const port = await new Promise<number>((resolve, reject) => {
+    // `ring0 dap` takes its workspace from its working directory; --socket serves on a unix socket.
+    const sock = path.join(mkdtempSync(path.join(os.tmpdir(), 'ring0-dapsock-')), 'dap.sock');
+    server = spawn(process.execPath, [CLI, 'dap', '--socket', sock], { cwd: ws, stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
       let err = '';
       server!.stderr!.on('data', (d: Buffer) => {
         err += d.toString();
-        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(err);
-        if (m) resolve(Number(m[1]));
+        if (err.includes(`listening on ${sock}`)) resolve();
       });
       server!.once('exit', (code) => reject(new Error(`ring0 dap exited (${code}): ${err}`)));
     });
-    dc = new DebugClient('node', ADAPTER, 'ring0-kernel');
+    dc = new SocketDebugClient(sock);
     dc.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
-    await dc.start(port);
+    await dc.start();
   });
   after(async () => {
     await dc?.stop().catch(() => undefined);
