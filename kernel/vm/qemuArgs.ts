@@ -82,17 +82,3 @@ export function qemuArgs(spec: QemuSpec): string[] {
   args.push(...spec.extra);
   return args;
 }
-
-/** Refuses QEMU options that would open a listener beyond loopback or hand the guest the host. */
-export function checkExtraArgs(extra: string[]): void {
-  for (let i = 0; i < extra.length; i++) {
-    const a = extra[i];
-    if (a === '-s') throw new Error("'-s' opens QEMU's gdb stub on all interfaces; Ring0 starts its own stub on a unix socket");
-    if (/^-(gdb|qmp|monitor|serial|vnc|spice)$/.test(a)) {
-      const v = extra[i + 1] ?? '';
-      if (/tcp:|telnet:|udp:|websocket/.test(v) && !/(127\.0\.0\.1|localhost)/.test(v)) {
-        throw new Error(`'${a} ${v}' would listen beyond 127.0.0.1; bind it to 127.0.0.1 or use a unix socket`);
-      }
-    }
-  }
-}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parse, type ParseError } from 'jsonc-parser';
 import type { AccelSetting } from './accel';
 import { isKnownDevice, KNOWN_DEVICES } from './devices';
+import { checkSettingsQemuArgs } from './qemuArgPolicy';
 
 export interface VmSettings {
   kernel: string;
@@ -12,7 +13,10 @@ export interface VmSettings {
   cpus: number;
   accel: AccelSetting;
   kernelArgs: string[];
+  /** Allow-listed QEMU arguments (kernel/vm/qemuArgPolicy.ts): settings files are not the person's own word. */
   qemuArgs: string[];
+  /** QEMU arguments from the person's own command line (--qemu-arg); never read from a file. */
+  ownQemuArgs?: string[];
   shareHostRoot: boolean;
   /** Extra QEMU devices by name, from the allow-list in devices.ts (e.g. ['edu']). */
   devices?: string[];
@@ -31,6 +35,16 @@ export const DEFAULT_VM_SETTINGS: VmSettings = {
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
+function allowListed(args: string[], warn: (msg: string) => void): boolean {
+  try {
+    checkSettingsQemuArgs(args);
+    return true;
+  } catch (e) {
+    warn((e as Error).message);
+    return false;
+  }
+}
+
 /** Validates untrusted values key by key; a bad value is reported and the default kept. */
 export function coerceVmSettings(raw: Record<string, unknown>, warn: (msg: string) => void): Partial<VmSettings> {
   const out: Partial<VmSettings> = {};
@@ -45,7 +59,7 @@ export function coerceVmSettings(raw: Record<string, unknown>, warn: (msg: strin
   take('cpus', (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 64, 'an integer from 1 to 64');
   take('accel', (v) => v === 'auto' || v === 'kvm' || v === 'tcg', 'auto, kvm or tcg');
   take('kernelArgs', isStringArray, 'an array of strings');
-  take('qemuArgs', isStringArray, 'an array of strings');
+  take('qemuArgs', (v) => isStringArray(v) && allowListed(v, warn), 'an array of allow-listed QEMU arguments');
   take('shareHostRoot', (v) => typeof v === 'boolean', 'true or false');
   take('devices', (v) => isStringArray(v) && v.every(isKnownDevice), `an array of device names from: ${Object.keys(KNOWN_DEVICES).join(', ')}`);
   return out;

@@ -15,7 +15,8 @@ import { customKernel, findDefaultKernel, type KernelImage, type KernelRoots } f
 import { ensureDirs, vmPaths, type VmPaths } from './paths';
 import { QmpClient } from './qmp';
 import { monitorReadCommand, parseMonitorRead } from './liveWatch';
-import { checkExtraArgs, qemuArgs, type Accel, type Share } from './qemuArgs';
+import { qemuArgs, type Accel, type Share } from './qemuArgs';
+import { checkOwnQemuArgs, checkSettingsQemuArgs } from './qemuArgPolicy';
 import { effectiveDevices, validateDevices } from './devices';
 import { SerialWatcher, type PanicReport } from './serialWatch';
 import type { VmSettings } from './settings';
@@ -30,7 +31,10 @@ export interface VmOptions {
   cpus?: number;
   accel?: AccelSetting;
   kernelArgs?: string[];
+  /** From settings (files a repository can carry): allow-listed. */
   qemuArgs?: string[];
+  /** From the person's own command line (--qemu-arg): anything but a listener beyond loopback. */
+  ownQemuArgs?: string[];
   /** Extra QEMU devices by name (allow-list in devices.ts). */
   devices?: string[];
   shareHostRoot?: boolean;
@@ -53,6 +57,7 @@ export function bootOptions(workspace: string, settings: VmSettings, extra: Part
     accel: settings.accel,
     kernelArgs: settings.kernelArgs,
     qemuArgs: settings.qemuArgs,
+    ownQemuArgs: settings.ownQemuArgs ?? [],
     devices: settings.devices ?? [],
     shareHostRoot: settings.shareHostRoot,
     ...extra,
@@ -216,8 +221,9 @@ export class Vm extends EventEmitter {
     const progress = opts.onProgress ?? (() => undefined);
     const paths = vmPaths(opts.workspace);
     if (!existsSync(paths.workspace)) throw new Error(`workspace ${paths.workspace} does not exist`);
-    const extra = opts.qemuArgs ?? [];
-    checkExtraArgs(extra);
+    checkSettingsQemuArgs(opts.qemuArgs ?? []);
+    checkOwnQemuArgs(opts.ownQemuArgs ?? []);
+    const extra = [...(opts.qemuArgs ?? []), ...(opts.ownQemuArgs ?? [])];
     const devices = opts.devices ?? [];
     validateDevices(devices);
     const cache = opts.cacheDir ?? defaultCacheDir();

@@ -14,6 +14,7 @@ import { coerceVmSettings, readWorkspaceVmSettings, type VmSettings } from '../.
 import { formatFrame } from '../../vm/symbolize';
 import { bootOptions, Vm } from '../../vm/vm';
 import { KNOWN_DEVICES, validateDevices } from '../../vm/devices';
+import { checkOwnQemuArgs } from '../../vm/qemuArgPolicy';
 
 const workspaceOption: Options = { workspace: { type: 'string', short: 'w' } };
 const vmOptions: Options = {
@@ -51,7 +52,6 @@ export function settingsFrom(inv: Invocation): VmSettings {
   if (v.cpus !== undefined) raw['ring0.vm.cpus'] = Number(v.cpus);
   if (v.accel !== undefined) raw['ring0.vm.accel'] = v.accel;
   if (v.append !== undefined) raw['ring0.vm.kernelArgs'] = [...base.kernelArgs, ...(v.append as string[])];
-  if (v['qemu-arg'] !== undefined) raw['ring0.vm.qemuArgs'] = [...base.qemuArgs, ...(v['qemu-arg'] as string[])];
   if (v['no-host-root']) raw['ring0.vm.shareHostRoot'] = false;
   if (v.device !== undefined) {
     try {
@@ -62,10 +62,16 @@ export function settingsFrom(inv: Invocation): VmSettings {
   }
   if (v.device !== undefined) raw['ring0.vm.devices'] = [...(base.devices ?? []), ...(v.device as string[])];
   const problems: string[] = [];
-  const flagOf: Record<string, string> = { memoryMiB: '--memory', kernelArgs: '--append', qemuArgs: '--qemu-arg', shareHostRoot: '--no-host-root', devices: '--device' };
+  const flagOf: Record<string, string> = { memoryMiB: '--memory', kernelArgs: '--append', shareHostRoot: '--no-host-root', devices: '--device' };
   const flags = coerceVmSettings(raw, (m) => problems.push(m.replace(/^ring0\.vm\.(\w+)/, (_, k: string) => flagOf[k] ?? `--${k}`).replace(/; using the default$/, '')));
   if (problems.length) throw new UsageError(problems.join('; '));
-  return { ...base, ...flags };
+  const own = (v['qemu-arg'] as string[] | undefined) ?? [];
+  try {
+    checkOwnQemuArgs(own);
+  } catch (e) {
+    throw new UsageError(`--qemu-arg: ${(e as Error).message}`);
+  }
+  return { ...base, ...flags, ownQemuArgs: own };
 }
 
 function cliPath(): string {
@@ -268,7 +274,10 @@ export const vmDaemonCommand: CliCommand = {
       throw new UsageError('--settings must be JSON');
     }
     const prefixed = Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [`ring0.vm.${k}`, v]));
-    const settings = { ...readWorkspaceVmSettings(workspaceOf(inv)), ...coerceVmSettings(prefixed, (m) => inv.io.err(`${m}\n`)) };
+    const settings: VmSettings = { ...readWorkspaceVmSettings(workspaceOf(inv)), ...coerceVmSettings(prefixed, (m) => inv.io.err(`${m}\n`)) };
+    // The parent's own --qemu-arg words (not a settings key: coerceVmSettings never takes them).
+    const own = (raw as { ownQemuArgs?: unknown }).ownQemuArgs;
+    if (Array.isArray(own) && own.every((x) => typeof x === 'string')) settings.ownQemuArgs = own;
     return runDaemon(workspaceOf(inv), settings, { gdb: !!inv.values.gdb });
   },
 };
