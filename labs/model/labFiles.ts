@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from
 import path from 'node:path';
 import type { CatalogLab } from './catalog';
 import { labFolder, readProgress, recordedDir, setProgress, updateProgress } from './progress';
+import { confineToWorkspace } from './confine';
 
 export interface StartedLab {
   dir: string;
@@ -41,7 +42,7 @@ function listFiles(dir: string, prefix = ''): string[] {
 
 /** Copies the lab's starter into `dir` (default: the lab's folder); throws LabExistsError when it holds anything. */
 export function startLab(workspace: string, lab: CatalogLab, dir?: string, now = new Date()): StartedLab {
-  const dest = path.resolve(dir ?? labFolder(workspace, lab.id));
+  const dest = confineToWorkspace(workspace, dir ?? labFolder(workspace, lab.id), `the folder for ${lab.id}`);
   if (existsSync(dest) && !isEmptyDir(dest)) throw new LabExistsError(dest, lab.id);
   const started = copyStarter(lab, dest);
   const rec = recordedDir(workspace, lab.id, dest);
@@ -60,7 +61,7 @@ export function backupName(folder: string, now: Date): string {
 /** Moves the lab's current folder aside (if any), copies a fresh starter and forgets the last check. */
 export function resetLab(workspace: string, lab: CatalogLab, dir?: string, now = new Date()): StartedLab {
   const progress = readProgress(workspace);
-  const dest = path.resolve(dir ?? labFolder(workspace, lab.id, progress));
+  const dest = confineToWorkspace(workspace, dir ?? labFolder(workspace, lab.id, progress), `the folder for ${lab.id}`);
   let movedTo: string | undefined;
   if (existsSync(dest)) {
     movedTo = backupName(dest, now);

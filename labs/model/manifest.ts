@@ -1,6 +1,7 @@
 // The lab manifest (labs/catalog/<id>/lab.json): its type and a validator that names the file and the
 // field of every problem, so one broken lab never hides the rest of the catalog.
 import { isKnownDevice, KNOWN_DEVICES } from '../../kernel/vm/devices';
+import { isContainedRelative } from './confine';
 export interface LabObjective {
   id: string;
   text: string;
@@ -66,6 +67,13 @@ function str(o: Record<string, unknown>, file: string, field: string, re?: RegEx
   return v;
 }
 
+/** A path inside the lab's folder: relative, with no '..' segment. */
+function relPath(o: Record<string, unknown>, file: string, field: string, at = field, re?: RegExp): string {
+  const v = str(o, file, field, re, at);
+  if (!isContainedRelative(v)) throw new ManifestError(file, at, `must be a path inside the lab's folder (relative, no '..'), not ${v}`);
+  return v;
+}
+
 function strings(o: Record<string, unknown>, file: string, field: string): string[] {
   const v = o[field] ?? [];
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new ManifestError(file, field, 'must be an array of strings');
@@ -95,12 +103,12 @@ export function validateManifest(raw: unknown, file: string, knownSeeds?: Readon
   const checker = o.checker as Record<string, unknown> | undefined;
   if (typeof checker !== 'object' || checker === null) throw new ManifestError(file, 'checker', 'must be an object with a guest or host script');
   if (checker.guest === undefined && checker.host === undefined) throw new ManifestError(file, 'checker', 'needs a guest script, a host script or both');
-  const guest = checker.guest !== undefined ? str(checker, file, 'guest', undefined, 'checker.guest') : undefined;
-  const host = checker.host !== undefined ? str(checker, file, 'host', undefined, 'checker.host') : undefined;
+  const guest = checker.guest !== undefined ? relPath(checker, file, 'guest', 'checker.guest') : undefined;
+  const host = checker.host !== undefined ? relPath(checker, file, 'host', 'checker.host') : undefined;
   if (checker.build !== undefined && checker.build !== 'module' && checker.build !== 'bpf') throw new ManifestError(file, 'checker.build', "must be 'module' or 'bpf' when given");
-  if (checker.build === 'bpf') str(checker, file, 'bpfSource', /\.bpf\.c$/, 'checker.bpfSource');
+  if (checker.build === 'bpf') relPath(checker, file, 'bpfSource', 'checker.bpfSource', /\.bpf\.c$/);
   if (checker.iface !== undefined) str(checker, file, 'iface', /^[A-Za-z0-9_.-]{1,15}$/, 'checker.iface');
-  if (checker.setup !== undefined) str(checker, file, 'setup', undefined, 'checker.setup');
+  if (checker.setup !== undefined) relPath(checker, file, 'setup', 'checker.setup');
   return {
     id,
     title: str(o, file, 'title'),
@@ -108,8 +116,8 @@ export function validateManifest(raw: unknown, file: string, knownSeeds?: Readon
     seed,
     summary: str(o, file, 'summary'),
     objectives,
-    steps: str(o, file, 'steps'),
-    starter: str(o, file, 'starter'),
+    steps: relPath(o, file, 'steps'),
+    starter: relPath(o, file, 'starter'),
     hints: strings(o, file, 'hints'),
     requirements: { ...(req.kvm !== undefined ? { kvm: req.kvm as boolean } : {}), ...(req.fullKernel !== undefined ? { fullKernel: req.fullKernel as boolean } : {}), qemuDevices: devices },
     checker: {

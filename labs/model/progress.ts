@@ -2,6 +2,7 @@
 // last check, and the copies a reset moved aside. Written atomically, so a reload never sees half a file.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { confineToWorkspace } from './confine';
 
 export interface ObjectiveResult {
   id: string;
@@ -98,7 +99,7 @@ export function labDir(workspace: string, id: string): string {
 /** Where a lab lives: the folder recorded when it was started, else labs/<id>. */
 export function labFolder(workspace: string, id: string, progress: Progress = readProgress(workspace)): string {
   const dir = progress[id]?.dir;
-  return dir ? path.resolve(workspace, dir) : labDir(workspace, id);
+  return dir ? confineToWorkspace(workspace, dir, `the folder .ring0/progress.json records for ${id}`) : labDir(workspace, id);
 }
 
 /** How a lab folder is recorded: undefined for the default, relative inside the workspace, else absolute. */
