@@ -10,7 +10,7 @@ import { formatFrame } from './symbolize';
 
 export async function runDaemon(workspace: string, settings: VmSettings, opts: { gdb?: boolean } = {}): Promise<number> {
   const paths = vmPaths(workspace);
-  const log = (msg: string) => appendFileSync(paths.daemonLog, `[${new Date().toISOString()}] ${msg}\n`);
+  const log = (msg: string) => appendFileSync(paths.daemonLog, `[${new Date().toISOString()}] ${msg}\n`, { mode: 0o600 });
   let state: VmStateFile = { state: 'starting', daemonPid: process.pid };
   const update = (patch: Partial<VmStateFile>) => {
     state = { ...state, ...patch };

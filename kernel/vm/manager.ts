@@ -1,12 +1,13 @@
 // Client side of a workspace VM, shared by the CLI and the extension: start (spawns the detached VM
 // daemon and waits for it), stop, status, and agent connections through the daemon's control socket.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import net from 'node:net';
 import { AgentClient } from '../agent/client';
 import { vmPaths, ensureDirs, type VmPaths } from './paths';
 import { effectiveState, pidAlive, readState, type VmStateFile, type VmStatus } from './state';
 import type { VmSettings } from './settings';
+import { openPrivate } from '../util/privateFile';
 
 export interface StartResult {
   alreadyRunning: boolean;
@@ -37,7 +38,7 @@ export async function startVm(o: StartOptions): Promise<StartResult> {
     return { alreadyRunning: true, status: current, state: before };
   }
   ensureDirs(paths);
-  const log = openSync(paths.daemonLog, 'w');
+  const log = openPrivate(paths.daemonLog, 'w');
   const child = spawn(process.execPath, [o.cliPath, 'vm', 'daemon', '--workspace', paths.workspace, '--settings', JSON.stringify(o.settings), ...(o.gdb ? ['--gdb'] : [])], {
     detached: true,
     stdio: ['ignore', log, log],

@@ -1,6 +1,7 @@
 // Starts one virtiofsd per share per boot, as root or (for users) inside a user namespace.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, closeSync } from 'node:fs';
+import { openPrivate } from '../util/privateFile';
 
 export const VIRTIOFSD_CANDIDATES = ['/usr/lib/qemu/virtiofsd', '/usr/libexec/virtiofsd'];
 
@@ -53,7 +54,7 @@ export function virtiofsdCommand(o: VirtiofsdOptions, isRoot: boolean): { file: 
 export function spawnVirtiofsd(o: VirtiofsdOptions): ChildProcess {
   if (o.readOnly) mkdirSync(o.readOnly.mountPoint, { recursive: true });
   const { file, args } = virtiofsdCommand(o, process.getuid?.() === 0);
-  const logFd = openSync(o.log, 'a');
+  const logFd = openPrivate(o.log, 'a');
   try {
     return spawn(file, args, { stdio: ['ignore', logFd, logFd] });
   } finally {

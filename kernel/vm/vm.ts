@@ -2,7 +2,7 @@
 // connection, the serial log watch. `ring0 run` uses it directly; the VM daemon wraps it for `vm start`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, openSync, closeSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, closeSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { AgentClient } from '../agent/client';
@@ -22,6 +22,7 @@ import { SerialWatcher, type PanicReport } from './serialWatch';
 import type { VmSettings } from './settings';
 import { findVirtiofsd, spawnVirtiofsd, waitForSocket } from './virtiofsd';
 import { run } from '../util/run';
+import { openPrivate } from '../util/privateFile';
 
 export interface VmOptions {
   workspace: string;
@@ -286,7 +287,7 @@ export class Vm extends EventEmitter {
     }
 
     progress(`Booting ${kernel.release} (${decision.accel.toUpperCase()})`, 0.3);
-    writeFileSync(paths.serialLog, '');
+    closeSync(openPrivate(paths.serialLog, 'w'));
     const args = qemuArgs({
       name: `ring0:${path.basename(paths.workspace)}`,
       accel: decision.accel,
@@ -300,7 +301,7 @@ export class Vm extends EventEmitter {
       devices,
       extra,
     });
-    const logFd = openSync(paths.qemuLog, 'w');
+    const logFd = openPrivate(paths.qemuLog, 'w');
     const qemu = spawn(qemuBinary(), args, { stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     const startedAt = Date.now();

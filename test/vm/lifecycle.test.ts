@@ -37,6 +37,10 @@ describe('workspace VM lifecycle', () => {
     assert.match(s.kernel, /^\d+\.\d+/);
     assert.ok(s.pid > 0 && s.uptimeMs >= 0 && s.bootMs > 0, JSON.stringify(s));
     assert.equal(statSync(vmPaths(ws).runDir).mode & 0o777, 0o700, 'the socket directory is private');
+    const dir = vmPaths(ws).stateDir;
+    const logs = readdirSync(dir).filter((f) => f.endsWith('.log'));
+    assert.ok(logs.includes('serial.log') && logs.includes('daemon.log') && logs.includes('qemu.log'), logs.join(' '));
+    for (const f of logs) assert.equal(statSync(path.join(dir, f)).mode & 0o777, 0o600, `${f} is readable by its owner only`);
   });
 
   it('says it is running on a second start', async () => {

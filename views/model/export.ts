@@ -1,8 +1,15 @@
 // Map table export (pure): CSV of the shown columns (RFC 4180 quoting) and JSON of the decoded entries.
 import type { TableColumn, TableRow } from './mapTable';
 
-function csvField(v: string | number): string {
+// A spreadsheet runs a cell that starts with = + - @ (or a tab/CR) as a formula: such text cells get
+// a leading apostrophe. Numbers, and text that is just a number, stay as they are.
+function defuse(v: string | number): string {
   const s = String(v);
+  return typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+(\.\d+)?$/.test(s) ? `'${s}` : s;
+}
+
+function csvField(v: string | number): string {
+  const s = defuse(v);
   return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
