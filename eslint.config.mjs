@@ -1,11 +1,19 @@
-// Lint: TypeScript rules, plus the layering rule that keeps kernel/, labs/ and debug-adapter/ free of vscode.
+// Lint: TypeScript rules, plus the floors of ARCHITECTURE.md: kernel/ imports none of the folders above
+// it, debug-adapter/ and labs/ only kernel/, views/ no face, the CLI no extension code; and kernel/,
+// labs/, debug-adapter/ and cli/ stay free of vscode.
 import tseslint from 'typescript-eslint';
 
-const noVscode = {
-  'no-restricted-imports': ['error', {
-    paths: [{ name: 'vscode', message: 'kernel/, labs/ and debug-adapter/ run in plain Node: take host services through an interface instead.' }],
-  }],
-};
+const vscodePath = { name: 'vscode', message: 'kernel/, labs/, debug-adapter/ and cli/ run in plain Node: take host services through an interface instead.' };
+
+/** A relative import that climbs out and names one of these top-level folders. */
+const above = (folders, floor) => ({
+  regex: `^(\\.\\./)+(${folders.join('|')})(/|$)`,
+  message: `${floor} may not import ${folders.join('/, ')}/ (imports point down the floors: see ARCHITECTURE.md in shared/ and the README's Layout).`,
+});
+
+const floor = (folders, name, noVscode = true) => ({
+  'no-restricted-imports': ['error', { ...(noVscode ? { paths: [vscodePath] } : {}), patterns: [above(folders, name)] }],
+});
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'media/dist/**', 'test-results/**'] },
@@ -15,6 +23,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['kernel/**/*.ts', 'labs/**/*.ts', 'debug-adapter/**/*.ts'], rules: noVscode },
+  { files: ['kernel/**/*.ts'], rules: floor(['labs', 'debug-adapter', 'views', 'extension', 'cli'], 'kernel/') },
+  { files: ['labs/**/*.ts'], rules: floor(['debug-adapter', 'views', 'extension', 'cli'], 'labs/') },
+  { files: ['debug-adapter/**/*.ts'], rules: floor(['labs', 'views', 'extension', 'cli'], 'debug-adapter/') },
+  { files: ['cli/**/*.ts'], rules: floor(['views', 'extension'], 'cli/') },
+  { files: ['views/**/*.ts'], rules: floor(['extension', 'cli'], 'views/', false) },
+  { files: ['extension/**/*.ts'], rules: floor(['cli'], 'extension/', false) },
   { files: ['**/*.mjs', '**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -4,18 +4,10 @@
 import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { loadCatalog, type CatalogLab } from '../labs/model/catalog';
-import { labFolder, progressFile, readProgress, type Progress } from '../labs/model/progress';
+import { labFolder, progressFile, readProgress } from '../labs/model/progress';
 import { evaluateRequirements, hostFacts, type HostFacts } from '../labs/model/requirements';
-import { summarizeTracks, type TrackSummary } from '../labs/model/status';
-
-export interface LabsSnapshot {
-  workspace: string | undefined;
-  labs: CatalogLab[];
-  /** Broken manifests, one message each. */
-  errors: string[];
-  progress: Progress;
-  tracks: TrackSummary[];
-}
+import { summarizeTracks } from '../labs/model/status';
+import type { LabsSnapshot } from '../labs/model/snapshot';
 
 export class LabsController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();

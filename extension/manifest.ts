@@ -1,36 +1,8 @@
 // The one TypeScript declaration of Ring0's commands, views, context keys and settings; a unit test
 // checks it against package.json's `contributes`. Free of the vscode API so plain node can load it.
+import { Commands, ContextKeys, ViewItems, Views } from '../views/ids';
 
-export const enum Commands {
-  ShowDoctor = 'ring0.showDoctor',
-  Setup = 'ring0.setup',
-  ShowLog = 'ring0.showLog',
-  VmStart = 'ring0.vm.start',
-  VmStop = 'ring0.vm.stop',
-  VmRestart = 'ring0.vm.restart',
-  VmOpenConsole = 'ring0.vm.openConsole',
-  VmRefresh = 'ring0.vm.refresh',
-  VmOpenPanicLocation = 'ring0.vm.openPanicLocation',
-  Build = 'ring0.build',
-  BuildAndLoad = 'ring0.buildAndLoad',
-  ElfRefresh = 'ring0.elf.refresh',
-  LabsStart = 'ring0.labs.start',
-  LabsCheck = 'ring0.labs.check',
-  LabsReset = 'ring0.labs.reset',
-  LabsOpen = 'ring0.labs.open',
-  LabsShowDashboard = 'ring0.labs.showDashboard',
-  LabsRefresh = 'ring0.labs.refresh',
-  LiveWatchAdd = 'ring0.liveWatch.add',
-  LiveWatchRemove = 'ring0.liveWatch.remove',
-  BpfRefresh = 'ring0.bpf.refresh',
-  BpfOpenMap = 'ring0.bpf.openMap',
-  BpfStreamMap = 'ring0.bpf.streamMap',
-  TracepointsRefresh = 'ring0.tracepoints.refresh',
-  TracepointsFilter = 'ring0.tracepoints.filter',
-  TracepointsClearFilter = 'ring0.tracepoints.clearFilter',
-  TracepointsSubscribe = 'ring0.tracepoints.subscribe',
-  BpftraceRun = 'ring0.bpftrace.run',
-}
+export { Commands, ContextKeys, ViewItems, Views };
 
 export interface CommandDecl {
   id: Commands;
@@ -75,15 +47,6 @@ export const COMMAND_CATEGORY = 'Ring0';
 
 export const VIEW_CONTAINER = 'ring0';
 
-export const enum Views {
-  Vm = 'ring0.vm',
-  Bpf = 'ring0.bpf',
-  Tracepoints = 'ring0.tracepoints',
-  Labs = 'ring0.labs',
-  Elf = 'ring0.elf',
-  LiveWatch = 'ring0.liveWatch',
-}
-
 export const VIEWS: readonly { id: Views; name: string }[] = [
   { id: Views.Vm, name: 'VM' },
   { id: Views.Bpf, name: 'BPF' },
@@ -93,28 +56,8 @@ export const VIEWS: readonly { id: Views; name: string }[] = [
   { id: Views.LiveWatch, name: 'Live Watch' },
 ];
 
-/** Context keys Ring0 sets with `setContext`; package.json's `when` clauses may use only these. */
-export const enum ContextKeys {
-  VmState = 'ring0.vmState',
-  Activated = 'ring0.activated',
-  /** A filter is set on the Tracepoints view. */
-  TracepointsFiltered = 'ring0.tracepointsFiltered',
-}
 export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, ContextKeys.Activated, ContextKeys.TracepointsFiltered];
 
-/** `contextValue`s of tree items, which menus match with `viewItem == …`. */
-export const enum ViewItems {
-  Lab = 'ring0.lab',
-  LabStarted = 'ring0.lab.started',
-  BpfObject = 'ring0.bpfObject',
-  LiveWatch = 'ring0.liveWatch.item',
-  BpfProgram = 'ring0.bpfProgram',
-  BpfMap = 'ring0.bpfMap',
-  /** Ring buffers and perf event arrays: streamable, not tabular. */
-  BpfStreamMap = 'ring0.bpfStreamMap',
-  TracepointCategory = 'ring0.tracepointCategory',
-  Tracepoint = 'ring0.tracepoint',
-}
 export const VIEW_ITEMS: readonly ViewItems[] = [
   ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject, ViewItems.BpfProgram, ViewItems.BpfMap, ViewItems.BpfStreamMap,
   ViewItems.TracepointCategory, ViewItems.Tracepoint, ViewItems.LiveWatch,

@@ -4,18 +4,13 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import * as vscode from 'vscode';
 import { connectAgent, startVm, stopVm, vmStatus } from '../kernel/vm/manager';
 import { vmPaths } from '../kernel/vm/paths';
-import { readState, type VmStateFile, type VmStatus } from '../kernel/vm/state';
+import { readState, type VmStatus } from '../kernel/vm/state';
 import { SerialWatcher } from '../kernel/vm/serialWatch';
 import { packagedKernel } from '../kernel/vm/kernelImage';
 import type { VmSettings } from '../kernel/vm/settings';
+import type { VmSnapshot } from '../kernel/vm/snapshot';
 import type { Ring0Context } from './context';
 import { ContextKeys } from './manifest';
-
-export interface VmSnapshot {
-  status: VmStatus;
-  state?: VmStateFile;
-  modules?: string[];
-}
 
 export class VmController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<VmSnapshot>();

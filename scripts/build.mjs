@@ -28,7 +28,7 @@ const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mai
 /** Entry points that exist; later issues add theirs here. */
 const builds = [
   { ...node, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...node, entryPoints: ['kernel/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   {
     ...common,
     platform: 'browser',

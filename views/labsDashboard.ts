@@ -2,8 +2,8 @@
 // the per-objective results of the last checks, and buttons that run the lab commands. Re-renders
 // whenever progress changes (a check here, in a terminal, or a reset).
 import * as vscode from 'vscode';
-import type { LabsController } from '../extension/labsController';
-import { Commands } from '../extension/manifest';
+import type { LabsSnapshot } from '../labs/model/snapshot';
+import { Commands } from './ids';
 import { dashboardState, isPageToDashboard, type DashboardAction } from './protocol/labs';
 import { pageHtml, webviewOptions } from './webview/html';
 
@@ -14,11 +14,19 @@ const COMMAND_OF: Record<DashboardAction, Commands> = {
   reset: Commands.LabsReset,
 };
 
+/** What the dashboard needs of the labs: a snapshot, the lab being worked on, and change events. */
+export interface DashboardLabs {
+  snapshot(): LabsSnapshot;
+  /** Lab id → what runs on it now (a check, a reset). */
+  readonly busy: ReadonlyMap<string, string>;
+  readonly onDidChange: vscode.Event<void>;
+}
+
 export class LabsDashboard {
   static readonly viewType = 'ring0.labsDashboard';
   private static current: LabsDashboard | undefined;
 
-  static createOrShow(extensionUri: vscode.Uri, labs: LabsController, log: vscode.LogOutputChannel): LabsDashboard {
+  static createOrShow(extensionUri: vscode.Uri, labs: DashboardLabs, log: vscode.LogOutputChannel): LabsDashboard {
     if (LabsDashboard.current) {
       LabsDashboard.current.panel.reveal();
       LabsDashboard.current.post();
@@ -30,7 +38,7 @@ export class LabsDashboard {
   }
 
   /** Restores the panel VS Code kept across a window reload (registered as its serializer). */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, labs: LabsController, log: vscode.LogOutputChannel): void {
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, labs: DashboardLabs, log: vscode.LogOutputChannel): void {
     LabsDashboard.current?.panel.dispose();
     panel.webview.options = webviewOptions(extensionUri);
     LabsDashboard.current = new LabsDashboard(panel, extensionUri, labs, log);
@@ -39,7 +47,7 @@ export class LabsDashboard {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
 
-  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly labs: LabsController, log: vscode.LogOutputChannel) {
+  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly labs: DashboardLabs, log: vscode.LogOutputChannel) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ring0.svg');
     panel.webview.html = pageHtml(panel.webview, extensionUri, { title: 'Ring0: Lab Dashboard', script: 'dist/labs.js', css: 'labs.css' });
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);

@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { DumpResult } from '../kernel/observe/bpf';
-import { MapGoneError, type MapAccess } from '../extension/observe/mapAccess';
+import { MapGoneError, type MapAccess } from './model/mapAccess';
 import { toCsv, toJson } from './model/export';
 import { cellText, innerMapId, MapTableModel, nextRefreshMs, type TableRow } from './model/mapTable';
 import { MapInputError, parseEditInput } from './model/mapValue';

@@ -2,7 +2,7 @@
 // a StreamBatcher — batches every 100 ms, at most two unacknowledged, exact counts of what was received,
 // shown, skipped while paused or dropped because the page fell behind.
 import * as vscode from 'vscode';
-import type { StreamSink, StreamSource } from '../extension/observe/streamSources';
+import type { StreamSink, StreamSource } from './model/streamSource';
 import type { PrintedMap } from './model/printedMaps';
 import { StreamBatcher } from './model/streamBatcher';
 import { isPageToStream, type PageToStream, type StreamState, type StreamToPage } from './protocol/stream';

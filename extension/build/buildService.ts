@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { Ring0Context } from '../context';
 import { parseBuildResult, type BuildResult } from './buildResult';
-import { buildArgs, type BuildTarget } from './buildTargets';
+import { buildArgs, type BuildTarget } from '../../kernel/build/buildTargets';
 
 const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

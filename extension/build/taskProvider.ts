@@ -2,7 +2,7 @@
 // gcc-style problem matcher so compiler errors land in the Problems panel.
 import * as vscode from 'vscode';
 import type { Ring0Context } from '../context';
-import { buildArgs, findBuildTargets, targetLabel, type BuildTarget } from './buildTargets';
+import { buildArgs, findBuildTargets, targetLabel, type BuildTarget } from '../../kernel/build/buildTargets';
 
 export const TASK_TYPE = 'ring0';
 

@@ -2,7 +2,7 @@
 // running VM. One build per target at a time; a save during a build queues one more.
 import * as vscode from 'vscode';
 import type { Ring0Context } from '../context';
-import { targetForFile, type BuildTarget } from './buildTargets';
+import { targetForFile, type BuildTarget } from '../../kernel/build/buildTargets';
 
 export function registerBuildWatch(ctx: Ring0Context): void {
   const running = new Map<string, Promise<void>>();

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../registry';
 import type { Ring0Context } from '../context';
-import { findBuildTargets, targetForFile, targetLabel, type BuildTarget } from '../build/buildTargets';
+import { findBuildTargets, targetForFile, targetLabel, type BuildTarget } from '../../kernel/build/buildTargets';
 
 export async function pickTarget(ctx: Ring0Context): Promise<BuildTarget | undefined> {
   // The active editor, or else the active tab (focus may be in a panel or the palette).

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../registry';
 import { pickTarget } from './build';
-import { targetLabel } from '../build/buildTargets';
+import { targetLabel } from '../../kernel/build/buildTargets';
 
 export const buildAndLoad: CommandFactory = (ctx) => async () => {
   const target = await pickTarget(ctx);

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { KernelDebugSession } from '../../debug-adapter/session/kernelSession';
-import { findBuildTargets } from '../build/buildTargets';
+import { findBuildTargets } from '../../kernel/build/buildTargets';
 import type { Ring0Context } from '../context';
 import { DEBUG_TYPE } from '../manifest';
 

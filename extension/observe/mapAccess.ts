@@ -1,31 +1,12 @@
-// What a map table needs from the guest — dump, update, delete — behind one small interface: dumps and
+// The map table's guest access (views/model/mapAccess.ts): dumps and
 // BTF-typed edits through kernel/observe (bpftool in the guest); a map that no longer resolves is
 // reported as MapGoneError. Per-CPU maps take one integer or hex value, written to every CPU.
 import { deleteMapEntry, updateMapEntry } from '../../kernel/observe/mapEdit';
-import { dumpMap, listMaps, resolveMapRef, type DumpResult, type ObserveAgent } from '../../kernel/observe/bpf';
+import { dumpMap, listMaps, resolveMapRef, type ObserveAgent } from '../../kernel/observe/bpf';
 import { parseEditInput } from '../../views/model/mapValue';
+import { MapGoneError, type MapAccess, type MapTarget } from '../../views/model/mapAccess';
 
-export class MapGoneError extends Error {
-  override readonly name = 'MapGoneError';
-}
-
-export interface MapTarget {
-  id: number;
-  type: string;
-  keySize: number;
-  valueSize: number;
-}
-
-export interface MapAccess {
-  /** Entries of the map `ref` (id or pin path) with its current info; MapGoneError once it is gone. */
-  dump(ref: string): Promise<DumpResult>;
-  /**
-   * Creates or replaces one entry. `key`/`value` are what the user typed: JSON for the map's BTF types
-   * (42, {"comm": "bash"}), an integer, or hex bytes; a key may also be the row's raw hex.
-   */
-  update(map: MapTarget, key: string | { hex: string }, value: string): Promise<void>;
-  remove(map: MapTarget, keyHex: string): Promise<void>;
-}
+export { MapGoneError, type MapAccess, type MapTarget };
 
 export function bpftoolMapAccess(agent: () => Promise<ObserveAgent>): MapAccess {
   return {

@@ -8,22 +8,10 @@ import { runBpftrace } from '../../kernel/observe/bpftrace';
 import { streamMap, type StreamRecord } from '../../kernel/observe/stream';
 import { flatten } from '../../views/model/mapTable';
 import { printedMap, type PrintedMap } from '../../views/model/printedMaps';
-import type { StreamState, WireRecord } from '../../views/protocol/stream';
+import type { WireRecord } from '../../views/protocol/stream';
+import type { StreamSink, StreamSource } from '../../views/model/streamSource';
 
-export interface StreamSink {
-  records(r: WireRecord[]): void;
-  guestCounts(c: { agentDropped?: number; kernelLost?: number; malformed?: number }): void;
-  maps(m: PrintedMap[]): void;
-  state(state: StreamState, message: string): void;
-}
-
-export interface StreamSource {
-  readonly title: string;
-  readonly kind: 'events' | 'text';
-  readonly description: string;
-  /** Streams until `signal` aborts or the producer ends; resolves with a summary line. */
-  run(sink: StreamSink, signal: AbortSignal): Promise<string>;
-}
+export type { StreamSink, StreamSource };
 
 export type AgentFactory = () => Promise<AgentClient>;
 

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { CliIO } from '../../kernel/cli/command';
-import { main } from '../../kernel/cli/main';
+import type { CliIO } from '../../cli/command';
+import { main } from '../../cli/main';
 import { findDefaultKernel } from '../../kernel/vm/kernelImage';
 
 const kernel = findDefaultKernel();

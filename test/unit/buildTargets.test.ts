@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { buildArgs, findBuildTargets, targetForFile } from '../../extension/build/buildTargets';
+import { buildArgs, findBuildTargets, targetForFile } from '../../kernel/build/buildTargets';
 import { parseBuildResult } from '../../extension/build/buildResult';
 
 describe('build targets', () => {

@@ -1,8 +1,8 @@
 // The CLI's argument handling: usage and exit 2 on bad input, --help everywhere, --version.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CliIO } from '../../kernel/cli/command';
-import { COMMANDS, main } from '../../kernel/cli/main';
+import type { CliIO } from '../../cli/command';
+import { COMMANDS, main } from '../../cli/main';
 import { RING0_VERSION } from '../../kernel/version';
 
 function io() {

@@ -6,8 +6,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CliIO } from '../../kernel/cli/command';
-import { main } from '../../kernel/cli/main';
+import type { CliIO } from '../../cli/command';
+import { main } from '../../cli/main';
 import { inspectElf, type BpfObjectInfo, type ModuleInfo } from '../../kernel/elf/inspect';
 import { findDefaultKernel } from '../../kernel/vm/kernelImage';
 

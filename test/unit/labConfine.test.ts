@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { CliIO } from '../../kernel/cli/command';
-import { main } from '../../kernel/cli/main';
+import type { CliIO } from '../../cli/command';
+import { main } from '../../cli/main';
 import { confineToWorkspace, isContainedRelative, LabPathError } from '../../labs/model/confine';
 import { validateManifest } from '../../labs/model/manifest';
 

@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { CliIO } from '../../kernel/cli/command';
-import { main } from '../../kernel/cli/main';
+import type { CliIO } from '../../cli/command';
+import { main } from '../../cli/main';
 import { loadCatalog } from '../../labs/model/catalog';
 import { backupName } from '../../labs/model/labFiles';
 import { labFolder, progressFile, readProgress, updateProgress } from '../../labs/model/progress';

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { CliIO } from '../../kernel/cli/command';
-import { formatBpftraceOutput } from '../../kernel/cli/commands/bpftrace';
-import { main } from '../../kernel/cli/main';
+import type { CliIO } from '../../cli/command';
+import { formatBpftraceOutput } from '../../cli/commands/bpftrace';
+import { main } from '../../cli/main';
 import { bpftraceArgv, parseBpftraceJsonLine, parseBpftraceText, type BpftraceOutput } from '../../kernel/observe/bpftrace';
 
 const FIX = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'bpftrace');

@@ -4,7 +4,7 @@
 // welcome content for the VM state shows.
 import * as vscode from 'vscode';
 import type { LoadedObject, PinnedEntry } from '../../kernel/bpf/loader';
-import { Commands, ViewItems } from '../../extension/manifest';
+import { Commands, ViewItems } from '../ids';
 import { mapSizeText, progStatsText, type BpfSnapshot, type MapView, type ProgView } from '../model/bpfSnapshot';
 import type { MapRef } from '../mapTablePanel';
 import { Ring0Node } from './node';

@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { inspectElf, type ElfInfo } from '../../kernel/elf/inspect';
-import { findBuildTargets } from '../../extension/build/buildTargets';
+import { findBuildTargets } from '../../kernel/build/buildTargets';
 import { Ring0Node } from './node';
 
 class Leaf extends Ring0Node {

@@ -2,10 +2,10 @@
 // last check, requirement badges, and what to do when this machine cannot meet one. No labs: empty, so
 // the view's welcome content shows.
 import * as vscode from 'vscode';
-import type { LabsSnapshot } from '../../extension/labsController';
+import type { LabsSnapshot } from '../../labs/model/snapshot';
 import type { LabSummary, TrackSummary } from '../../labs/model/status';
 import type { RequirementStatus } from '../../labs/model/requirements';
-import { Commands, ViewItems } from '../../extension/manifest';
+import { Commands, ViewItems } from '../ids';
 import { Ring0Node } from './node';
 
 const passColor = () => new vscode.ThemeColor('testing.iconPassed');

@@ -1,7 +1,7 @@
 // The Live Watch view's rows: one per watched expression, its value as read while the VM runs.
 import * as vscode from 'vscode';
 import type { WatchReading } from '../../kernel/vm/liveWatch';
-import { ViewItems } from '../../extension/manifest';
+import { ViewItems } from '../ids';
 import { Ring0Node } from './node';
 
 export class WatchNode extends Ring0Node {

@@ -1,7 +1,7 @@
 // The Tracepoints view: categories → events of the running guest's tracefs, with a filter; each event
 // has a Subscribe action that opens a live stream of it. No VM: empty, so the welcome content shows.
 import * as vscode from 'vscode';
-import { Commands, ViewItems } from '../../extension/manifest';
+import { Commands, ViewItems } from '../ids';
 import type { TracepointCategory } from '../../kernel/observe/tracepoints';
 import { Ring0Node } from './node';
 

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { OopsFrame } from '../../kernel/vm/oops';
 import { formatFrame } from '../../kernel/vm/symbolize';
-import type { VmSnapshot } from '../../extension/vmController';
+import type { VmSnapshot } from '../../kernel/vm/snapshot';
 import { Ring0Node } from './node';
 
 class InfoNode extends Ring0Node {

@@ -3,18 +3,18 @@
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { AgentError, type AgentClient } from '../../agent/client';
+import { AgentError, type AgentClient } from '../../kernel/agent/client';
 import type { CliCommand, CliIO, Invocation, Options } from '../command';
 import { UsageError } from '../command';
 import { cliProgress } from '../progress';
-import { connectAgent, startVm, stopVm, vmStatus } from '../../vm/manager';
-import { runDaemon } from '../../vm/daemon';
-import { vmPaths } from '../../vm/paths';
-import { coerceVmSettings, readWorkspaceVmSettings, type VmSettings } from '../../vm/settings';
-import { formatFrame } from '../../vm/symbolize';
-import { bootOptions, Vm } from '../../vm/vm';
-import { KNOWN_DEVICES, validateDevices } from '../../vm/devices';
-import { checkOwnQemuArgs } from '../../vm/qemuArgPolicy';
+import { connectAgent, startVm, stopVm, vmStatus } from '../../kernel/vm/manager';
+import { runDaemon } from '../../kernel/vm/daemon';
+import { vmPaths } from '../../kernel/vm/paths';
+import { coerceVmSettings, readWorkspaceVmSettings, type VmSettings } from '../../kernel/vm/settings';
+import { formatFrame } from '../../kernel/vm/symbolize';
+import { bootOptions, Vm } from '../../kernel/vm/vm';
+import { KNOWN_DEVICES, validateDevices } from '../../kernel/vm/devices';
+import { checkOwnQemuArgs } from '../../kernel/vm/qemuArgPolicy';
 
 const workspaceOption: Options = { workspace: { type: 'string', short: 'w' } };
 const vmOptions: Options = {

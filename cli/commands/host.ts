@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CliCommand } from '../command';
 import { cliProgress } from '../progress';
-import { requiredMissing, runDoctor, systemDoctorEnv, type DoctorCheck } from '../../host/doctor';
-import { packagesToInstall, runApt, setupCommandLine } from '../../host/setup';
-import { installTestHost } from '../../host/testHostInstall';
-import { kernelSeries, unpackKernelSource } from '../../host/kernelSource';
+import { requiredMissing, runDoctor, systemDoctorEnv, type DoctorCheck } from '../../kernel/host/doctor';
+import { packagesToInstall, runApt, setupCommandLine } from '../../kernel/host/setup';
+import { installTestHost } from '../../kernel/host/testHostInstall';
+import { kernelSeries, unpackKernelSource } from '../../kernel/host/kernelSource';
 
 export function formatDoctor(checks: DoctorCheck[]): string {
   const width = Math.max(...checks.map((c) => c.name.length));

@@ -1,8 +1,8 @@
 // CLI: `ring0 bpftrace FILE | -e PROGRAM` — runs the host's bpftrace in the workspace VM, streaming its output.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runBpftrace, type BpftraceOutput } from '../../observe/bpftrace';
-import { connectAgent } from '../../vm/manager';
+import { runBpftrace, type BpftraceOutput } from '../../kernel/observe/bpftrace';
+import { connectAgent } from '../../kernel/vm/manager';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { positiveInt } from './bpf';

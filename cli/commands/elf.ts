@@ -1,6 +1,6 @@
 // CLI: `ring0 elf inspect FILE` — programs/maps/license of a BPF object, modinfo/params/init/exit of a .ko.
 import path from 'node:path';
-import { inspectElf, type ElfInfo } from '../../elf/inspect';
+import { inspectElf, type ElfInfo } from '../../kernel/elf/inspect';
 import type { CliCommand } from '../command';
 
 export function formatElfInfo(i: ElfInfo): string {

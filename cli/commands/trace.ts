@@ -1,7 +1,7 @@
 // CLI: `ring0 trace CATEGORY:EVENT` — a tracepoint's events from the workspace VM as JSON lines, with exact drop counts.
-import { traceEvents } from '../../observe/trace';
-import { filterTracepoints, listTracepoints, tracepointFormat } from '../../observe/tracepoints';
-import { connectAgent } from '../../vm/manager';
+import { traceEvents } from '../../kernel/observe/trace';
+import { filterTracepoints, listTracepoints, tracepointFormat } from '../../kernel/observe/tracepoints';
+import { connectAgent } from '../../kernel/vm/manager';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { workspaceOf } from './vm';

@@ -9,7 +9,7 @@ import { TRACE_COMMANDS } from './commands/trace';
 import { BPFTRACE_COMMANDS } from './commands/bpftrace';
 import { dapCommand } from './commands/dap';
 import { vmWatchCommand } from './commands/watch';
-import { RING0_VERSION } from '../version';
+import { RING0_VERSION } from '../kernel/version';
 
 export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...BUILD_COMMANDS, ...LAB_COMMANDS, ...BPF_COMMANDS, ...TRACE_COMMANDS, ...BPFTRACE_COMMANDS, vmWatchCommand, dapCommand];
 

@@ -1,8 +1,8 @@
 // CLI: `ring0 bpf progs|maps|dump|stream|update|delete` — BPF programs and maps in the workspace VM.
-import { dumpMap, listMaps, listProgs } from '../../observe/bpf';
-import { deleteMapEntry, updateMapEntry, type MapInput } from '../../observe/mapEdit';
-import { streamMap } from '../../observe/stream';
-import { connectAgent } from '../../vm/manager';
+import { dumpMap, listMaps, listProgs } from '../../kernel/observe/bpf';
+import { deleteMapEntry, updateMapEntry, type MapInput } from '../../kernel/observe/mapEdit';
+import { streamMap } from '../../kernel/observe/stream';
+import { connectAgent } from '../../kernel/vm/manager';
 import type { CliCommand, Invocation } from '../command';
 import { UsageError } from '../command';
 import { workspaceOf } from './vm';

@@ -2,7 +2,7 @@
 // directory (--socket), or on 127.0.0.1 for this user's connections only (--port).
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
-import { serveStdio, serveTcp, serveUnix } from '../../../debug-adapter/server';
+import { serveStdio, serveTcp, serveUnix } from '../../debug-adapter/server';
 
 export const dapCommand: CliCommand = {
   path: ['dap'],

@@ -1,12 +1,12 @@
 // CLI: `ring0 build module|bpf` (diagnostics on the user's lines, --json for the extension) and
 // `ring0 new module|bpf` (starter sources that build as they are).
 import path from 'node:path';
-import { buildBpf } from '../../bpf/build';
-import { formatDiagnostic, type BuildResult } from '../../build/diagnostics';
-import { buildModule } from '../../build/module';
-import { newBpf, newModule } from '../../build/scaffold';
-import { vmKernelFor } from '../../build/vmKernel';
-import { connectAgent } from '../../vm/manager';
+import { buildBpf } from '../../kernel/bpf/build';
+import { formatDiagnostic, type BuildResult } from '../../kernel/build/diagnostics';
+import { buildModule } from '../../kernel/build/module';
+import { newBpf, newModule } from '../../kernel/build/scaffold';
+import { vmKernelFor } from '../../kernel/build/vmKernel';
+import { connectAgent } from '../../kernel/vm/manager';
 import type { CliCommand, CliIO, Invocation } from '../command';
 import { ELF_COMMANDS } from './elf';
 import { LOAD_COMMANDS } from './load';

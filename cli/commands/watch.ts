@@ -1,8 +1,8 @@
 // CLI: `ring0 vm watch EXPR...` — kernel globals read live (QEMU's monitor, no gdb stop) N times a second.
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
-import { kernelSymbolsFor, parseWatch, readWatches } from '../../vm/liveWatch';
-import { connectAgent } from '../../vm/manager';
+import { kernelSymbolsFor, parseWatch, readWatches } from '../../kernel/vm/liveWatch';
+import { connectAgent } from '../../kernel/vm/manager';
 import { workspaceOf } from './vm';
 
 export const vmWatchCommand: CliCommand = {

@@ -2,11 +2,11 @@
 // in the running workspace VM.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { isModuleLoaded, loadModule, unloadModule } from '../../build/load';
-import { loadBpf, unloadBpf } from '../../build/bpfLoad';
-import { formatDiagnostic } from '../../build/diagnostics';
-import { inspectElf } from '../../elf/inspect';
-import { connectAgent } from '../../vm/manager';
+import { isModuleLoaded, loadModule, unloadModule } from '../../kernel/build/load';
+import { loadBpf, unloadBpf } from '../../kernel/build/bpfLoad';
+import { formatDiagnostic } from '../../kernel/build/diagnostics';
+import { inspectElf } from '../../kernel/elf/inspect';
+import { connectAgent } from '../../kernel/vm/manager';
 import type { CliCommand, Invocation } from '../command';
 import { UsageError } from '../command';
 import { workspaceOf } from './vm';

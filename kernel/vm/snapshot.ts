@@ -1,0 +1,9 @@
+// What the extension shows of a workspace VM at one moment: its status, its state file and the
+// modules loaded in it (read by the VM view and the status bar).
+import type { VmStateFile, VmStatus } from './state';
+
+export interface VmSnapshot {
+  status: VmStatus;
+  state?: VmStateFile;
+  modules?: string[];
+}
