@@ -9,11 +9,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]?.split(',') : undefined;
 const tiers = [
-  // Per-test timeouts: a hung test fails with its name instead of stalling CI.
+  // Per-test timeouts: a hung test fails with its name instead of stalling CI. Each file also runs as
+  // one test under this limit, so the real-part tiers allow a whole file (the labs file checks every
+  // lab in one shared VM, ~5 min on a quiet machine under TCG, twice that on a loaded one).
   { name: 'unit', dir: 'out/test/unit', concurrency: 2, timeoutMs: 60_000 },
-  { name: 'vm', dir: 'out/test/vm', concurrency: 1, timeoutMs: 300_000 },
-  { name: 'dap', dir: 'out/test/dap', concurrency: 1, timeoutMs: 300_000 },
-  { name: 'host', dir: 'out/test/host', concurrency: 1, timeoutMs: 300_000 },
+  { name: 'vm', dir: 'out/test/vm', concurrency: 1, timeoutMs: 1_200_000 },
+  { name: 'dap', dir: 'out/test/dap', concurrency: 1, timeoutMs: 900_000 },
+  { name: 'host', dir: 'out/test/host', concurrency: 1, timeoutMs: 900_000 },
 ].filter((t) => !only || only.includes(t.name));
 
 function step(title, cmd, cmdArgs) {
