@@ -23,6 +23,16 @@ export const BTF_KIND = { INT: 1, PTR: 2, ARRAY: 3, STRUCT: 4, UNION: 5, ENUM: 6
 
 const MAGIC = 0xeb9f;
 
+/** BTF that cannot be right (a type that contains itself, a modifier chain that never ends). */
+export class BtfError extends Error {
+  override readonly name = 'BtfError';
+}
+
+/** Longest typedef/const/volatile/... chain followed before calling the BTF malformed. */
+const MAX_CHAIN = 64;
+/** Deepest array nesting sizeOf follows. */
+const MAX_NEST = 64;
+
 export class Btf {
   constructor(readonly types: BtfType[], readonly strings: Buffer) {}
 
@@ -93,22 +103,37 @@ export class Btf {
   /** Follows typedef/const/volatile/restrict/type-tag to the underlying type. */
   resolve(id: number): BtfType | undefined {
     let t = this.types[id];
-    for (let i = 0; t && i < 32; i++) {
-      if (t.kind === BTF_KIND.TYPEDEF || t.kind === BTF_KIND.CONST || t.kind === BTF_KIND.VOLATILE || t.kind === BTF_KIND.RESTRICT || t.kind === BTF_KIND.TYPE_TAG) t = this.types[t.sizeOrType];
-      else return t;
+    for (let i = 0; t; i++) {
+      if (!isModifier(t.kind)) return t;
+      if (i >= MAX_CHAIN) throw new BtfError(`malformed BTF: type ${id} is a chain of more than ${MAX_CHAIN} typedefs/qualifiers (a type cycle)`);
+      t = this.types[t.sizeOrType];
     }
     return t;
   }
 
+  /** Bytes of type `id`; undefined when it has no size (void, functions, unknown ids). */
   sizeOf(id: number): number | undefined {
-    const t = this.resolve(id);
-    if (!t) return undefined;
+    // Arrays of arrays are walked in a loop, so a cycle (an array whose element is itself) is caught.
+    let mult = 1;
+    const seen = new Set<number>();
+    for (let cur = id; ; ) {
+      const t = this.resolve(cur);
+      if (!t) return undefined;
+      if (t.kind !== BTF_KIND.ARRAY) {
+        const size = this.ownSize(t);
+        return size === undefined ? undefined : size * mult;
+      }
+      if (!t.array) return undefined;
+      if (seen.has(t.id) || seen.size >= MAX_NEST) throw new BtfError(`malformed BTF: type ${id} contains itself (an array type cycle through type ${t.id})`);
+      seen.add(t.id);
+      mult *= t.array.nelems;
+      cur = t.array.type;
+    }
+  }
+
+  private ownSize(t: BtfType): number | undefined {
     switch (t.kind) {
       case BTF_KIND.PTR: return 8;
-      case BTF_KIND.ARRAY: {
-        const el = t.array ? this.sizeOf(t.array.type) : undefined;
-        return el === undefined || !t.array ? undefined : el * t.array.nelems;
-      }
       case BTF_KIND.INT: case BTF_KIND.STRUCT: case BTF_KIND.UNION: case BTF_KIND.ENUM: case BTF_KIND.ENUM64: case BTF_KIND.FLOAT: case BTF_KIND.DATASEC:
         return t.sizeOrType;
       default: return undefined;
@@ -118,6 +143,10 @@ export class Btf {
   datasec(name: string): BtfType | undefined {
     return this.types.find((t) => t.kind === BTF_KIND.DATASEC && t.name === name);
   }
+}
+
+function isModifier(kind: number): boolean {
+  return kind === BTF_KIND.TYPEDEF || kind === BTF_KIND.CONST || kind === BTF_KIND.VOLATILE || kind === BTF_KIND.RESTRICT || kind === BTF_KIND.TYPE_TAG;
 }
 
 function readStr(strings: Buffer, off: number): string {
