@@ -37,13 +37,13 @@ export class Btf {
   constructor(readonly types: BtfType[], readonly strings: Buffer) {}
 
   static parse(buf: Buffer): Btf {
-    if (buf.length < 24 || buf.readUInt16LE(0) !== MAGIC) throw new Error('bad BTF magic');
+    if (buf.length < 24 || buf.readUInt16LE(0) !== MAGIC) throw new BtfError('malformed BTF: bad magic (not a .BTF section)');
     const hdrLen = buf.readUInt32LE(4);
     const typeOff = hdrLen + buf.readUInt32LE(8);
     const typeLen = buf.readUInt32LE(12);
     const strOff = hdrLen + buf.readUInt32LE(16);
     const strLen = buf.readUInt32LE(20);
-    if (typeOff + typeLen > buf.length || strOff + strLen > buf.length) throw new Error('BTF sections run past the data');
+    if (typeOff + typeLen > buf.length || strOff + strLen > buf.length) throw new BtfError('malformed BTF: its type or string section runs past the data');
     const strings = buf.subarray(strOff, strOff + strLen);
     const str = (o: number) => readStr(strings, o);
     const types: BtfType[] = [{ id: 0, kind: 0, name: 'void', vlen: 0, sizeOrType: 0, members: [] }];
@@ -54,6 +54,9 @@ export class Btf {
       const t: BtfType = { id: types.length, kind: (info >>> 24) & 0x1f, name: str(buf.readUInt32LE(p)), vlen: info & 0xffff, sizeOrType: buf.readUInt32LE(p + 8), members: [] };
       if (info >>> 31) t.kindFlag = true;
       p += 12;
+      const extra = extraBytes(t.kind, t.vlen);
+      if (extra === undefined) throw new BtfError(`malformed BTF: type ${t.id} has unknown kind ${t.kind}`);
+      if (p + extra > end) throw new BtfError(`malformed BTF: type ${t.id} runs past the end of the type section`);
       switch (t.kind) {
         case BTF_KIND.INT: {
           const enc = buf.readUInt32LE(p);
@@ -88,8 +91,6 @@ export class Btf {
         case BTF_KIND.DATASEC:
           for (let i = 0; i < t.vlen; i++, p += 12) t.members.push({ name: '', type: buf.readUInt32LE(p), offset: buf.readUInt32LE(p + 4) });
           break;
-        default:
-          if (t.kind === 0 || t.kind > BTF_KIND.ENUM64) throw new Error(`unknown BTF kind ${t.kind}`);
       }
       types.push(t);
     }
@@ -142,6 +143,18 @@ export class Btf {
 
   datasec(name: string): BtfType | undefined {
     return this.types.find((t) => t.kind === BTF_KIND.DATASEC && t.name === name);
+  }
+}
+
+/** Bytes that follow a type's 12-byte header; undefined for kinds BTF does not have. */
+function extraBytes(kind: number, vlen: number): number | undefined {
+  switch (kind) {
+    case BTF_KIND.INT: case BTF_KIND.VAR: case BTF_KIND.DECL_TAG: return 4;
+    case BTF_KIND.ARRAY: return 12;
+    case BTF_KIND.STRUCT: case BTF_KIND.UNION: case BTF_KIND.DATASEC: case BTF_KIND.ENUM64: return 12 * vlen;
+    case BTF_KIND.ENUM: case BTF_KIND.FUNC_PROTO: return 8 * vlen;
+    case BTF_KIND.PTR: case BTF_KIND.FWD: case BTF_KIND.TYPEDEF: case BTF_KIND.VOLATILE: case BTF_KIND.CONST: case BTF_KIND.RESTRICT: case BTF_KIND.FUNC: case BTF_KIND.FLOAT: case BTF_KIND.TYPE_TAG: return 0;
+    default: return undefined;
   }
 }
 
@@ -211,7 +224,7 @@ export interface LineInfo {
 
 /** .BTF.ext line_info records (strings live in .BTF's string table). */
 export function btfExtLineInfo(ext: Buffer, btf: Btf): LineInfo[] {
-  if (ext.length < 24 || ext.readUInt16LE(0) !== MAGIC) throw new Error('bad BTF.ext magic');
+  if (ext.length < 24 || ext.readUInt16LE(0) !== MAGIC) throw new BtfError('malformed BTF: bad .BTF.ext magic');
   const hdrLen = ext.readUInt32LE(4);
   const off = hdrLen + ext.readUInt32LE(16);
   const len = ext.readUInt32LE(20);

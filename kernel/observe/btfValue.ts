@@ -117,13 +117,14 @@ function compile(btf: Btf, id: number, depth: number): Reader {
   switch (t.kind) {
     case BTF_KIND.INT: {
       const size = t.sizeOrType;
+      if (size < 1 || size > 16) throw new BtfValueError(`malformed BTF: ${t.name || `type ${t.id}`} is a ${size}-byte integer`);
       const enc = t.int?.encoding ?? 0;
       const signed = (enc & 1) !== 0;
       if (t.int && (t.int.offset !== 0 || t.int.bits !== size * 8)) {
         const { offset, bits } = t.int;
         return (buf, off) => decodeBits(buf, off, offset, bits, signed);
       }
-      if (enc & 4) return (buf, off) => buf.readUIntLE(off, size) !== 0;
+      if (enc & 4) return (buf, off) => readUInt(buf, off, size) !== 0n;
       if (size >= 1 && size <= 6) return signed ? (buf, off) => buf.readIntLE(off, size) : (buf, off) => buf.readUIntLE(off, size);
       if (size === 8) return u64Reader(signed);
       return (buf, off) => {
@@ -178,7 +179,14 @@ function compile(btf: Btf, id: number, depth: number): Reader {
         } else {
           const inner = compile(btf, m.type, depth + 1);
           const byteOff = bitOff / 8;
-          read = (buf, off) => inner(buf, off + byteOff);
+          const size = btf.sizeOf(m.type) ?? 0;
+          // The whole struct's bounds are checked once; a member that lies outside its struct
+          // (malformed BTF) is checked on its own.
+          const what = `${typeName(btf, id)}.${m.name || `__anon${i}`}`;
+          read = byteOff + size <= t.sizeOrType ? (buf, off) => inner(buf, off + byteOff) : (buf, off) => {
+            need(buf, off + byteOff, size, what);
+            return inner(buf, off + byteOff);
+          };
         }
         // Anonymous structs/unions: their fields appear in the parent, as in C.
         return { name: m.name || `__anon${i}`, merge: !m.name, read };
@@ -213,6 +221,7 @@ function toBigInt(v: unknown, what: string): bigint {
 }
 
 function writeInt(buf: Buffer, off: number, size: number, v: bigint, signed: boolean, what: string): void {
+  if (size < 1 || size > 16) throw new BtfValueError(`${what}: malformed BTF: a ${size}-byte integer`);
   const bits = BigInt(size * 8);
   const min = signed ? -(1n << (bits - 1n)) : 0n;
   const max = signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
