@@ -1,4 +1,5 @@
 // CLI: `ring0 dap` — the kernel debug adapter for any DAP client, on stdio (or --port on 127.0.0.1).
+import { parsePort } from '../argChecks';
 import type { CliCommand } from '../command';
 import { serveStdio, serveTcp } from '../../../debug-adapter/server';
 
@@ -15,7 +16,7 @@ export const dapCommand: CliCommand = {
   async run(inv) {
     const cliPath = process.argv[1];
     if (inv.values.port !== undefined) {
-      const { port } = await serveTcp(Number(inv.values.port), { cliPath, defaultWorkspace: inv.io.cwd });
+      const { port } = await serveTcp(parsePort(String(inv.values.port)), { cliPath, defaultWorkspace: inv.io.cwd });
       inv.io.err(`ring0 dap listening on 127.0.0.1:${port}\n`);
       await new Promise(() => undefined);
     }
