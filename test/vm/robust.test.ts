@@ -1,9 +1,10 @@
-// Bad input and other users against a real VM (issue #18): exec in a missing --cwd, a tracepoint
-// filter that matches nothing and a watch of an unknown symbol each fail fast with a precise message;
-// another local user cannot connect to any of the VM's sockets. One VM for all of them.
+// Bad input, other users and faults against a real VM (issue #18): exec in a missing --cwd, a
+// tracepoint filter that matches nothing and a watch of an unknown symbol each fail fast with a
+// precise message; another local user cannot connect to any of the VM's sockets; a killed virtiofsd
+// stops the VM with the reason, loses no acknowledged write, and the VM starts again. One VM.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { vmPaths } from '../../kernel/vm/paths';
@@ -59,5 +60,37 @@ describe('bad input and other users against a running VM', () => {
     for (const l of lines) assert.match(l, /^EACCES /, r.stdout);
     // The owner still can (the VM answers).
     assert.ok(existsSync(p.sockets.agent));
+  });
+
+  it('a virtiofsd killed under the running VM: stopped with the reason, no acknowledged write lost, restart works', async () => {
+    const file = path.join(ws, 'acked.txt');
+    const w = await cli(['vm', 'exec', '--workspace', ws, '--', 'sh', '-c', `echo written-in-guest > ${file}`]);
+    assert.equal(w.code, 0, w.stderr.toString());
+    // Our VM's virtiofsd for the workspace share: the process whose command line names its socket.
+    const sock = vmPaths(ws).sockets.share('workspace');
+    const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').some((a) => a.includes(sock)) && /virtiofsd/.test(readFileSync(`/proc/${d}/comm`, 'utf8'));
+      } catch {
+        return false;
+      }
+    });
+    assert.ok(pids.length >= 1, `no virtiofsd for ${sock}`);
+    for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+    let status: { state: string; error?: string } = { state: '' };
+    for (let i = 0; i < 150 && status.state !== 'stopped'; i++) {
+      status = JSON.parse((await cli(['vm', 'status', '--json', '--workspace', ws])).stdout.toString());
+      if (status.state !== 'stopped') await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(status.state, 'stopped', transcript(ws));
+    assert.match(status.error ?? '', /virtiofsd for the 'workspace' share .* exited \(SIGKILL\); the VM was stopped: start it again with 'ring0 vm start'/);
+    assert.equal(readFileSync(file, 'utf8'), 'written-in-guest\n');
+    const again = await cli(['vm', 'start', '--workspace', ws]);
+    assert.equal(again.code, 0, `${again.stderr}\n${transcript(ws)}`);
+    const read = await cli(['vm', 'exec', '--workspace', ws, '--', 'cat', file]);
+    assert.equal(read.stdout.toString(), 'written-in-guest\n');
+    const after = JSON.parse((await cli(['vm', 'status', '--json', '--workspace', ws])).stdout.toString()) as { state: string; error?: string };
+    assert.equal(after.state, 'running');
+    assert.equal(after.error, undefined);
   });
 });
