@@ -1,4 +1,5 @@
 // Pure parsers for tracefs: an event's format file and trace_pipe lines ({ts, cpu, pid, comm, fields}).
+import { setOwn } from '../util/ownKeys';
 
 export interface FormatField {
   name: string;
@@ -126,7 +127,7 @@ export function parseFields(body: string, format: EventFormat | undefined): Reco
   if (sysEnter) {
     for (const part of sysEnter[1].split(', ')) {
       const i = part.indexOf(': ');
-      if (i > 0) out[part.slice(0, i)] = numeric(part.slice(i + 2), true);
+      if (i > 0) setOwn(out, part.slice(0, i), numeric(part.slice(i + 2), true));
     }
     return out;
   }
@@ -160,7 +161,7 @@ export function parseFields(body: string, format: EventFormat | undefined): Reco
       if (s === w.end) continue;
       let e = w.end + 1;
       while (e < body.length && !isSpace(body[e])) e++;
-      out[body.slice(s, w.end)] = numeric(body.slice(w.end + 1, e), false);
+      setOwn(out, body.slice(s, w.end), numeric(body.slice(w.end + 1, e), false));
       next = e;
     }
     return out;
@@ -170,7 +171,7 @@ export function parseFields(body: string, format: EventFormat | undefined): Reco
     const end = i + 1 < hits.length ? hits[i + 1].at : body.length;
     let e = end;
     while (e > h.start && (isSpace(body[e - 1]) || body[e - 1] === ',')) e--;
-    out[h.name] = numeric(body.slice(h.start, e), false);
+    setOwn(out, h.name, numeric(body.slice(h.start, e), false));
   });
   return out;
 }

@@ -115,6 +115,14 @@ describe('JS built-in names as keys (#18.8)', () => {
     assert.ok(rep.kind === 'exec' && Array.isArray(rep.results.valueOf) && rep.results.valueOf.length === 2);
   });
 
+  it('keeps trace fields named __proto__ or toString (guest-chosen names) as fields', () => {
+    const generic = parseFields('__proto__=1 toString=x', undefined);
+    assert.deepEqual(Object.keys(generic), ['__proto__', 'toString']);
+    assert.equal(JSON.stringify(generic), '{"__proto__":1,"toString":"x"}');
+    const fmt = { name: 'e', id: 1, printFmt: '', fields: [{ name: '__proto__', type: 'int', offset: 0, size: 4, signed: true }] };
+    assert.equal(JSON.stringify(parseFields('__proto__=5', fmt)), '{"__proto__":5}');
+  });
+
   it('decodes and encodes a BTF struct with members named __proto__ and toString', () => {
     // 1 int, 2 struct s { int __proto__; int toString; }
     const btf = Btf.parse(writeBtf([
