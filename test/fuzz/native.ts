@@ -1,6 +1,6 @@
 // The guest agent's C parsers (json.c, proto.c's frame decoder) under libFuzzer with ASan and UBSan:
 // built with clang from kernel/guest/agent/fuzz/fuzz_agent.c when clang has the fuzzer runtime
-// (Debian libclang-rt-14-dev; `ring0 setup --fuzz` installs it), else reported as skipped.
+// (Debian libclang-rt-14-dev; `ring0 setup --test-host` installs it), else reported as skipped.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -36,7 +36,7 @@ export function buildNativeFuzzer(): { binary?: string; error?: string } {
   if (r.status !== 0) {
     rmSync(tmp, { force: true });
     const noRuntime = /libclang_rt\.fuzzer|cannot find -l?.*fuzzer|fuzzer.*No such file/i.test(r.stderr);
-    return { error: noRuntime ? `${clang} has no libFuzzer runtime (Debian libclang-rt-14-dev; ring0 setup --fuzz installs it)` : `building the agent fuzzer failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` };
+    return { error: noRuntime ? `${clang} has no libFuzzer runtime (Debian libclang-rt-14-dev; ring0 setup --test-host installs it)` : `building the agent fuzzer failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` };
   }
   renameSync(tmp, binary);
   return { binary };
