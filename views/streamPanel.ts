@@ -3,7 +3,7 @@
 // shown, skipped while paused or dropped because the page fell behind.
 import * as vscode from 'vscode';
 import type { StreamSink, StreamSource } from './model/streamSource';
-import type { PrintedMap } from './model/printedMaps';
+import { fitMaps, type PrintedMap } from './model/printedMaps';
 import { StreamBatcher } from './model/streamBatcher';
 import { isPageToStream, type PageToStream, type StreamState, type StreamToPage } from './protocol/stream';
 import { pageHtml, webviewOptions } from './webview/html';
@@ -110,7 +110,8 @@ export class StreamPanel implements vscode.Disposable {
     if (this.disposed) return;
     if (this.mapsDirty) {
       this.mapsDirty = false;
-      void this.post({ type: 'maps', maps: this.maps });
+      // Fitted to what the page accepts: it would drop a whole message with one bad value in it.
+      void this.post({ type: 'maps', ...fitMaps(this.maps) });
     }
     const batch = this.batcher.take();
     const rate = this.batcher.takeRate();

@@ -7,7 +7,8 @@ import { buildModule } from '../../kernel/build/module';
 import { newBpf, newModule } from '../../kernel/build/scaffold';
 import { vmKernelFor } from '../../kernel/build/vmKernel';
 import { connectAgent } from '../../kernel/vm/manager';
-import type { CliCommand, CliIO, Invocation } from '../command';
+import { bpfSourceProblem } from '../argChecks';
+import { UsageError, type CliCommand, type CliIO, type Invocation } from '../command';
 import { ELF_COMMANDS } from './elf';
 import { LOAD_COMMANDS } from './load';
 import { workspaceOf } from './vm';
@@ -76,6 +77,8 @@ export const buildBpfCommand: CliCommand = {
   positionals: { min: 1, max: 1 },
   async run(inv) {
     const file = path.resolve(inv.io.cwd, inv.positionals[0]);
+    const notFile = bpfSourceProblem(file);
+    if (notFile) throw new UsageError(notFile);
     return guarded(inv, file, async () => {
       const r = await buildBpf({ file, kernel: vmKernelFor(workspaceOf(inv), warn(inv)), connect: () => connectAgent(workspaceOf(inv)) });
       return report(inv.io, !!inv.values.json, r, r.log);

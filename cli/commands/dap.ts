@@ -2,6 +2,7 @@
 // directory (--socket), or on 127.0.0.1 for this user's connections only (--port).
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
+import { parsePort } from '../argChecks';
 import { serveStdio, serveTcp, serveUnix } from '../../debug-adapter/server';
 
 export const dapCommand: CliCommand = {
@@ -28,9 +29,7 @@ export const dapCommand: CliCommand = {
       await new Promise(() => undefined);
     }
     if (inv.values.port !== undefined) {
-      const text = inv.values.port as string;
-      const port = Number(text);
-      if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port takes a port number from 0 to 65535, not '${text}'`);
+      const port = parsePort(String(inv.values.port));
       const served = await serveTcp(port, opts, (m) => inv.io.err(`ring0 dap: ${m}\n`)).catch((e: NodeJS.ErrnoException) => {
         throw new UsageError(e.code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is in use; pick another or 0` : `--port: ${e.message}`);
       });

@@ -6,7 +6,7 @@ import type { CliCommand } from '../command';
 export function formatElfInfo(i: ElfInfo): string {
   const lines: string[] = [];
   if (i.kind === 'bpf') {
-    lines.push(`BPF object ${i.file}`, `license: ${i.license ?? '(none)'}`, `BTF: ${i.hasBtf ? 'yes' : 'no'}${i.hasBtfExt ? ' (with line info)' : ''}`, 'programs:');
+    lines.push(`BPF object ${i.file}`, `license: ${i.license ?? '(none)'}`, `BTF: ${i.btfError ? `unreadable (${i.btfError}); its maps are not listed` : i.hasBtf ? 'yes' : 'no'}${i.hasBtfExt ? ' (with line info)' : ''}`, 'programs:');
     for (const p of i.programs) lines.push(`  ${p.name}  ${p.section}  ${p.insnCount} insns`);
     lines.push('maps:');
     for (const m of i.maps) lines.push(`  ${m.name}  ${m.type ?? '?'}  key ${m.keySize ?? '?'} B, value ${m.valueSize ?? '?'} B, max ${m.maxEntries ?? '?'} entries (${m.source})`);
@@ -45,6 +45,11 @@ export const elfInspectCommand: CliCommand = {
       return 1;
     }
     inv.io.out(inv.values.json ? JSON.stringify(info, null, 2) + '\n' : formatElfInfo(info));
+    // What could be read is shown; a malformed part still fails the command.
+    if (info.kind === 'bpf' && info.btfError) {
+      inv.io.err(`ring0 elf inspect: ${file}: ${info.btfError}\n`);
+      return 1;
+    }
     return 0;
   },
 };

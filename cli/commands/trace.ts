@@ -2,6 +2,7 @@
 import { traceEvents } from '../../kernel/observe/trace';
 import { filterTracepoints, listTracepoints, tracepointFormat } from '../../kernel/observe/tracepoints';
 import { connectAgent } from '../../kernel/vm/manager';
+import { noTracepointMessage } from '../argChecks';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { workspaceOf } from './vm';
@@ -75,6 +76,10 @@ export const tracepointsCommand: CliCommand = {
         return 0;
       }
       const cats = filterTracepoints(await listTracepoints(agent), inv.positionals[0] ?? '');
+      if (cats.length === 0) {
+        inv.io.err(`ring0 tracepoints: ${noTracepointMessage(inv.positionals[0] ?? '')}\n`);
+        return 1;
+      }
       if (inv.values.json) inv.io.out(JSON.stringify(cats, null, 2) + '\n');
       else for (const c of cats) inv.io.out(`${c.name} (${c.events.length})\n${c.events.map((e) => `  ${c.name}:${e}\n`).join('')}`);
       return 0;

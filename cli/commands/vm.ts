@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { AgentError, type AgentClient } from '../../kernel/agent/client';
+import { spawnFailure } from '../../kernel/agent/errors';
 import type { CliCommand, CliIO, Invocation, Options } from '../command';
 import { UsageError } from '../command';
 import { cliProgress } from '../progress';
@@ -152,10 +153,12 @@ export async function execStreaming(agent: AgentClient, argv: string[], io: CliI
   try {
     r = await handle.result;
   } catch (e) {
-    // Like a shell: 127 when the program is not there, 126 when it cannot be executed.
-    if (e instanceof AgentError && (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'ENOEXEC')) {
-      io.err(`ring0: ${argv[0]}: ${e.code === 'ENOENT' ? 'command not found in the guest' : e.message}\n`);
-      return { code: e.code === 'ENOENT' ? 127 : 126, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), result: undefined };
+    // Like a shell: 127 when the program is not there, 126 when it cannot be executed, 125 (as
+    // `env -C`) when the working directory cannot be entered.
+    const f = e instanceof AgentError ? spawnFailure(argv, e, opts.cwd) : undefined;
+    if (f) {
+      io.err(`ring0: ${f.message}\n`);
+      return { code: f.code, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), result: undefined };
     }
     throw e;
   }

@@ -1,7 +1,7 @@
 // CLI: `ring0 vm watch EXPR...` — kernel globals read live (QEMU's monitor, no gdb stop) N times a second.
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
-import { kernelSymbolsFor, parseWatch, readWatches } from '../../kernel/vm/liveWatch';
+import { kernelSymbolsFor, parseWatch, readWatches, resolveWatch } from '../../kernel/vm/liveWatch';
 import { connectAgent } from '../../kernel/vm/manager';
 import { workspaceOf } from './vm';
 
@@ -26,6 +26,15 @@ export const vmWatchCommand: CliCommand = {
     if (!(count >= 1)) throw new UsageError('--count must be at least 1');
     const ws = workspaceOf(inv);
     const symbols = kernelSymbolsFor(ws);
+    // A name the kernel does not have would print an error row forever: refuse it up front.
+    for (const p of inv.positionals) {
+      try {
+        resolveWatch(parseWatch(p), symbols);
+      } catch (e) {
+        inv.io.err(`ring0 vm watch: ${p}: ${(e as Error).message}\n`);
+        return 1;
+      }
+    }
     const agent = await connectAgent(ws);
     let stop = false;
     const onInt = () => (stop = true);

@@ -1,5 +1,6 @@
 // A pure parser for gdb/MI output lines (result, async, stream records and the prompt); garbage
 // becomes a `garbage` record instead of an exception, so a confused gdb never crashes the adapter.
+import { hasOwn, setOwn } from '../../kernel/util/ownKeys';
 
 /** An MI value: a C string, a tuple (object) or a list. Lists of results drop their names. */
 export type MiValue = string | MiTuple | MiValue[];
@@ -57,7 +58,7 @@ function cString(c: Cursor): string {
       continue;
     }
     flushBytes();
-    out += ESCAPES[e] ?? e;
+    out += hasOwn(ESCAPES, e) ? ESCAPES[e] : e;
   }
   flushBytes();
   return out;
@@ -74,8 +75,9 @@ const repeated = new WeakSet<MiValue[]>();
 
 function addResult(t: MiTuple, key: string, v: MiValue): void {
   // gdb repeats keys in some tuples (e.g. several `frame=`): keep them all, in order, as a list.
-  if (!(key in t)) {
-    t[key] = v;
+  // Own properties only: names such as __proto__ or toString are results like any other.
+  if (!hasOwn(t, key)) {
+    setOwn(t, key, v);
     return;
   }
   const prev = t[key];
@@ -83,7 +85,7 @@ function addResult(t: MiTuple, key: string, v: MiValue): void {
   else {
     const list = [prev, v];
     repeated.add(list);
-    t[key] = list;
+    setOwn(t, key, list);
   }
 }
 

@@ -43,6 +43,18 @@ export function extractVerifierLogs(text: string): { program?: string; log: stri
   return out;
 }
 
+/**
+ * "; text @ file:line" (the `@` part on newer kernels). Plain string work: the text is the user's source
+ * line and may hold anything clang kept from a comment (U+2028, a lone CR), which `.` would not match.
+ */
+function sourceComment(l: string): { sourceText: string; fileLine?: { file: string; line: number } } {
+  const body = l.slice(2);
+  const at = body.lastIndexOf(' @ ');
+  const m = at >= 0 ? /^(\S+):(\d+)$/.exec(body.slice(at + 3)) : null;
+  if (!m) return { sourceText: body.trim() };
+  return { sourceText: body.slice(0, at).trim(), fileLine: { file: m[1], line: Number(m[2]) } };
+}
+
 export function parseVerifierLog(log: string, program?: string): VerifierFailure {
   const lines = log.split('\n').map((l) => l.replace(/\r$/, ''));
   let insn: number | undefined;
@@ -53,9 +65,7 @@ export function parseVerifierLog(log: string, program?: string): VerifierFailure
   let fileLineAtInsn: VerifierFailure['fileLine'];
   lines.forEach((l, i) => {
     if (l.startsWith('; ')) {
-      const at = /^; (.*?)(?: @ (\S+):(\d+))?$/.exec(l)!;
-      sourceText = at[1].trim();
-      fileLine = at[2] ? { file: at[2], line: Number(at[3]) } : undefined;
+      ({ sourceText, fileLine } = sourceComment(l));
       return;
     }
     const m = INSN.exec(l);

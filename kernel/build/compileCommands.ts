@@ -1,6 +1,7 @@
 // compile_commands.json for a module directory from Kbuild's .X.o.cmd files, with the gcc-only flags
 // clangd rejects removed, so clangd understands the module's sources.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomicWrite';
 import path from 'node:path';
 import { isInside } from './diagnostics';
 
@@ -94,7 +95,7 @@ export function writeCompileCommands(userDir: string, buildDir: string): { file:
   const file = path.join(userDir, 'compile_commands.json');
   // Keep the BPF sources' entries (written by `ring0 build bpf`) that live in the same folder.
   const kept = readEntries(file).filter((e) => e.file.endsWith('.bpf.c'));
-  writeFileSync(file, JSON.stringify([...entries, ...kept], null, 2) + '\n');
+  writeFileAtomic(file, JSON.stringify([...entries, ...kept], null, 2) + '\n');
   return { file, entries: entries.length };
 }
 
@@ -111,6 +112,6 @@ function readEntries(file: string): CompileCommand[] {
 export function upsertCompileCommand(dir: string, entry: CompileCommand): string {
   const file = path.join(dir, 'compile_commands.json');
   const entries = readEntries(file).filter((e) => e.file !== entry.file);
-  writeFileSync(file, JSON.stringify([...entries, entry], null, 2) + '\n');
+  writeFileAtomic(file, JSON.stringify([...entries, entry], null, 2) + '\n');
   return file;
 }

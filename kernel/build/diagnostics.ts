@@ -55,6 +55,12 @@ function resolveFile(p: string, ctx: ParseContext): string {
   return path.resolve(ctx.searchDirs[0] ?? ctx.userDir, p);
 }
 
+/** A line or column number from compiler output; one too big for a number (garbage) becomes 1. */
+function pos(s: string | undefined): number {
+  const n = Number(s ?? 1);
+  return Number.isSafeInteger(n) ? n : 1;
+}
+
 /** gcc/clang `file:line:col: severity: message` lines, with "In file included from" chains. */
 export function parseCompilerOutput(text: string, ctx: ParseContext): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -66,7 +72,7 @@ export function parseCompilerOutput(text: string, ctx: ParseContext): Diagnostic
     if (inc) {
       if (!chainOpen) chain = [];
       chainOpen = true;
-      chain.push({ file: resolveFile(inc[1], ctx), line: Number(inc[2]), column: Number(inc[3] ?? 1) });
+      chain.push({ file: resolveFile(inc[1], ctx), line: pos(inc[2]), column: pos(inc[3]) });
       continue;
     }
     const m = DIAG.exec(line);
@@ -82,13 +88,13 @@ export function parseCompilerOutput(text: string, ctx: ParseContext): Diagnostic
     const severity = severityOf(m[4]);
     const message = m[5].trim();
     if (isInside(ctx.userDir, file)) {
-      out.push({ file, line: Number(m[2]), column: Number(m[3] ?? 1), severity, message });
+      out.push({ file, line: pos(m[2]), column: pos(m[3]), severity, message });
       continue;
     }
     // In a header outside the user's directory: put it on the user line that included the header.
     const origin = [...chain].reverse().find((c) => isInside(ctx.userDir, c.file)) ?? chain.find((c) => isInside(ctx.userDir, c.file));
     if (origin) out.push({ ...origin, severity, message: `${message} (in ${file}:${m[2]})` });
-    else if (severity !== 'note') out.push({ file, line: Number(m[2]), column: Number(m[3] ?? 1), severity, message });
+    else if (severity !== 'note') out.push({ file, line: pos(m[2]), column: pos(m[3]), severity, message });
   }
   return dedupe(out);
 }
@@ -182,7 +188,7 @@ export function parseKbuildOutput(text: string, src: SourceIndex): Diagnostic[] 
     // Makefile errors: "Makefile:3: *** missing separator.  Stop." (Kbuild includes the user's file by path).
     m = /^(\/\S*(?:Makefile|Kbuild)):(\d+): \*\*\* (.*?)\.?(?:\s+Stop\.)?$/.exec(line);
     if (m) {
-      out.push({ file: m[1], line: Number(m[2]), column: 1, severity: 'error', message: m[3] });
+      out.push({ file: m[1], line: pos(m[2]), column: 1, severity: 'error', message: m[3] });
       continue;
     }
     m = /^make(?:\[\d+\])?: \*\*\* No rule to make target '([^']+)'(.*)$/.exec(line);

@@ -23,17 +23,27 @@ export const BTF_KIND = { INT: 1, PTR: 2, ARRAY: 3, STRUCT: 4, UNION: 5, ENUM: 6
 
 const MAGIC = 0xeb9f;
 
+/** BTF that cannot be right (a type that contains itself, a modifier chain that never ends). */
+export class BtfError extends Error {
+  override readonly name = 'BtfError';
+}
+
+/** Longest typedef/const/volatile/... chain followed before calling the BTF malformed. */
+const MAX_CHAIN = 64;
+/** Deepest array nesting sizeOf follows. */
+const MAX_NEST = 64;
+
 export class Btf {
   constructor(readonly types: BtfType[], readonly strings: Buffer) {}
 
   static parse(buf: Buffer): Btf {
-    if (buf.length < 24 || buf.readUInt16LE(0) !== MAGIC) throw new Error('bad BTF magic');
+    if (buf.length < 24 || buf.readUInt16LE(0) !== MAGIC) throw new BtfError('malformed BTF: bad magic (not a .BTF section)');
     const hdrLen = buf.readUInt32LE(4);
     const typeOff = hdrLen + buf.readUInt32LE(8);
     const typeLen = buf.readUInt32LE(12);
     const strOff = hdrLen + buf.readUInt32LE(16);
     const strLen = buf.readUInt32LE(20);
-    if (typeOff + typeLen > buf.length || strOff + strLen > buf.length) throw new Error('BTF sections run past the data');
+    if (typeOff + typeLen > buf.length || strOff + strLen > buf.length) throw new BtfError('malformed BTF: its type or string section runs past the data');
     const strings = buf.subarray(strOff, strOff + strLen);
     const str = (o: number) => readStr(strings, o);
     const types: BtfType[] = [{ id: 0, kind: 0, name: 'void', vlen: 0, sizeOrType: 0, members: [] }];
@@ -44,6 +54,9 @@ export class Btf {
       const t: BtfType = { id: types.length, kind: (info >>> 24) & 0x1f, name: str(buf.readUInt32LE(p)), vlen: info & 0xffff, sizeOrType: buf.readUInt32LE(p + 8), members: [] };
       if (info >>> 31) t.kindFlag = true;
       p += 12;
+      const extra = extraBytes(t.kind, t.vlen);
+      if (extra === undefined) throw new BtfError(`malformed BTF: type ${t.id} has unknown kind ${t.kind}`);
+      if (p + extra > end) throw new BtfError(`malformed BTF: type ${t.id} runs past the end of the type section`);
       switch (t.kind) {
         case BTF_KIND.INT: {
           const enc = buf.readUInt32LE(p);
@@ -78,8 +91,6 @@ export class Btf {
         case BTF_KIND.DATASEC:
           for (let i = 0; i < t.vlen; i++, p += 12) t.members.push({ name: '', type: buf.readUInt32LE(p), offset: buf.readUInt32LE(p + 4) });
           break;
-        default:
-          if (t.kind === 0 || t.kind > BTF_KIND.ENUM64) throw new Error(`unknown BTF kind ${t.kind}`);
       }
       types.push(t);
     }
@@ -93,22 +104,37 @@ export class Btf {
   /** Follows typedef/const/volatile/restrict/type-tag to the underlying type. */
   resolve(id: number): BtfType | undefined {
     let t = this.types[id];
-    for (let i = 0; t && i < 32; i++) {
-      if (t.kind === BTF_KIND.TYPEDEF || t.kind === BTF_KIND.CONST || t.kind === BTF_KIND.VOLATILE || t.kind === BTF_KIND.RESTRICT || t.kind === BTF_KIND.TYPE_TAG) t = this.types[t.sizeOrType];
-      else return t;
+    for (let i = 0; t; i++) {
+      if (!isModifier(t.kind)) return t;
+      if (i >= MAX_CHAIN) throw new BtfError(`malformed BTF: type ${id} is a chain of more than ${MAX_CHAIN} typedefs/qualifiers (a type cycle)`);
+      t = this.types[t.sizeOrType];
     }
     return t;
   }
 
+  /** Bytes of type `id`; undefined when it has no size (void, functions, unknown ids). */
   sizeOf(id: number): number | undefined {
-    const t = this.resolve(id);
-    if (!t) return undefined;
+    // Arrays of arrays are walked in a loop, so a cycle (an array whose element is itself) is caught.
+    let mult = 1;
+    const seen = new Set<number>();
+    for (let cur = id; ; ) {
+      const t = this.resolve(cur);
+      if (!t) return undefined;
+      if (t.kind !== BTF_KIND.ARRAY) {
+        const size = this.ownSize(t);
+        return size === undefined ? undefined : size * mult;
+      }
+      if (!t.array) return undefined;
+      if (seen.has(t.id) || seen.size >= MAX_NEST) throw new BtfError(`malformed BTF: type ${id} contains itself (an array type cycle through type ${t.id})`);
+      seen.add(t.id);
+      mult *= t.array.nelems;
+      cur = t.array.type;
+    }
+  }
+
+  private ownSize(t: BtfType): number | undefined {
     switch (t.kind) {
       case BTF_KIND.PTR: return 8;
-      case BTF_KIND.ARRAY: {
-        const el = t.array ? this.sizeOf(t.array.type) : undefined;
-        return el === undefined || !t.array ? undefined : el * t.array.nelems;
-      }
       case BTF_KIND.INT: case BTF_KIND.STRUCT: case BTF_KIND.UNION: case BTF_KIND.ENUM: case BTF_KIND.ENUM64: case BTF_KIND.FLOAT: case BTF_KIND.DATASEC:
         return t.sizeOrType;
       default: return undefined;
@@ -118,6 +144,22 @@ export class Btf {
   datasec(name: string): BtfType | undefined {
     return this.types.find((t) => t.kind === BTF_KIND.DATASEC && t.name === name);
   }
+}
+
+/** Bytes that follow a type's 12-byte header; undefined for kinds BTF does not have. */
+function extraBytes(kind: number, vlen: number): number | undefined {
+  switch (kind) {
+    case BTF_KIND.INT: case BTF_KIND.VAR: case BTF_KIND.DECL_TAG: return 4;
+    case BTF_KIND.ARRAY: return 12;
+    case BTF_KIND.STRUCT: case BTF_KIND.UNION: case BTF_KIND.DATASEC: case BTF_KIND.ENUM64: return 12 * vlen;
+    case BTF_KIND.ENUM: case BTF_KIND.FUNC_PROTO: return 8 * vlen;
+    case BTF_KIND.PTR: case BTF_KIND.FWD: case BTF_KIND.TYPEDEF: case BTF_KIND.VOLATILE: case BTF_KIND.CONST: case BTF_KIND.RESTRICT: case BTF_KIND.FUNC: case BTF_KIND.FLOAT: case BTF_KIND.TYPE_TAG: return 0;
+    default: return undefined;
+  }
+}
+
+function isModifier(kind: number): boolean {
+  return kind === BTF_KIND.TYPEDEF || kind === BTF_KIND.CONST || kind === BTF_KIND.VOLATILE || kind === BTF_KIND.RESTRICT || kind === BTF_KIND.TYPE_TAG;
 }
 
 function readStr(strings: Buffer, off: number): string {
@@ -182,7 +224,7 @@ export interface LineInfo {
 
 /** .BTF.ext line_info records (strings live in .BTF's string table). */
 export function btfExtLineInfo(ext: Buffer, btf: Btf): LineInfo[] {
-  if (ext.length < 24 || ext.readUInt16LE(0) !== MAGIC) throw new Error('bad BTF.ext magic');
+  if (ext.length < 24 || ext.readUInt16LE(0) !== MAGIC) throw new BtfError('malformed BTF: bad .BTF.ext magic');
   const hdrLen = ext.readUInt32LE(4);
   const off = hdrLen + ext.readUInt32LE(16);
   const len = ext.readUInt32LE(20);

@@ -53,17 +53,19 @@ export class ElfFile {
   /** Parses a buffer; any malformed input becomes an ElfError with a plain message. */
   static fromBuffer(buf: Buffer, path = '(buffer)'): ElfFile {
     if (buf.length < 64 || buf.subarray(0, 4).toString('latin1') !== '\x7fELF') throw new ElfError(`${path} is not an ELF file`);
+    const bad = headerProblem(buf);
+    if (bad) throw new ElfError(`${path} is a corrupt ELF file (${bad})`);
     let parsed: elfy.ElfyFile;
     try {
       parsed = elfy.parse(buf);
     } catch (e) {
-      throw new ElfError(`${path} is a corrupt ELF file (${(e as Error).message})`);
+      throw new ElfError(`${path} is a corrupt ELF file (${plainReason(e)})`);
     }
     try {
       return new ElfFile(path, buf, parsed);
     } catch (e) {
       if (e instanceof ElfError) throw e;
-      throw new ElfError(`${path} is a corrupt ELF file (${(e as Error).message})`);
+      throw new ElfError(`${path} is a corrupt ELF file (${plainReason(e)})`);
     }
   }
 
@@ -104,6 +106,41 @@ export class ElfFile {
     this.symbolCache = out;
     return out;
   }
+}
+
+/**
+ * What is wrong with a 64-bit little-endian ELF's header tables, checked before elfy reads them (it
+ * trusts offsets and counts, and fails with engine errors on a file that lies about them).
+ */
+function headerProblem(buf: Buffer): string | undefined {
+  if (buf[4] !== 2 || buf[5] !== 1) return undefined; // the constructor names the unsupported class
+  const phoff = Number(buf.readBigUInt64LE(32));
+  const shoff = Number(buf.readBigUInt64LE(40));
+  const phentsize = buf.readUInt16LE(54);
+  const phnum = buf.readUInt16LE(56);
+  const shentsize = buf.readUInt16LE(58);
+  const shnum = buf.readUInt16LE(60);
+  const shstrndx = buf.readUInt16LE(62);
+  if (phnum && (phentsize !== 56 || phoff + phnum * 56 > buf.length)) return 'its program header table runs past the end of the file';
+  if (!shnum) return undefined;
+  if (shentsize !== 64 || shoff + shnum * 64 > buf.length) return 'its section header table runs past the end of the file';
+  if (shstrndx >= shnum) return `its section-name table index ${shstrndx} is not one of its ${shnum} sections`;
+  for (let i = 0; i < shnum; i++) {
+    const h = shoff + i * 64;
+    const type = buf.readUInt32LE(h + 4);
+    const off = Number(buf.readBigUInt64LE(h + 24));
+    const size = Number(buf.readBigUInt64LE(h + 32));
+    if (type !== 0 && type !== 8 && off + size > buf.length) return `section ${i} runs past the end of the file (truncated or corrupt ELF)`;
+  }
+  const names = shoff + shstrndx * 64;
+  if (buf.readUInt32LE(names + 4) === 8) return 'its section-name table has no data';
+  return undefined;
+}
+
+/** The reason from a parse error, unless it is a JavaScript engine message (which helps nobody). */
+function plainReason(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return e instanceof TypeError || e instanceof RangeError || /Cannot read|is not|out of range/.test(m) ? 'its headers are inconsistent' : m;
 }
 
 export function cString(buf: Buffer, off: number): string {

@@ -1,6 +1,7 @@
 // `ring0 elf inspect`: what a BPF object (programs, maps, license, BTF) or a kernel module (modinfo,
 // parameters, init/exit functions) contains, read with elfy plus hand-parsed sections.
 import { Btf, btfMaps, MAP_TYPES } from './btf';
+import { getOwn, setOwn } from '../util/ownKeys';
 import { cString, EM_BPF, ElfFile, nulStrings, type ElfSymbol } from './elfFile';
 
 export interface BpfProgramInfo {
@@ -28,6 +29,8 @@ export interface BpfObjectInfo {
   license?: string;
   hasBtf: boolean;
   hasBtfExt: boolean;
+  /** Why the .BTF section could not be read (malformed BTF); its maps are then left out. */
+  btfError?: string;
   programs: BpfProgramInfo[];
   maps: BpfMapInfo[];
 }
@@ -86,12 +89,13 @@ export function inspectBpf(elf: ElfFile): BpfObjectInfo {
   }
   const license = elf.section('license');
   const btfSec = elf.section('.BTF');
-  let btf: Btf | undefined;
+  let maps: BpfMapInfo[] = [];
+  let btfError: string | undefined;
   if (btfSec) {
     try {
-      btf = Btf.parse(btfSec.data);
-    } catch {
-      btf = undefined;
+      maps = btfMaps(Btf.parse(btfSec.data)).map((m): BpfMapInfo => ({ ...m, type: mapTypeName(m.type), source: 'btf' }));
+    } catch (e) {
+      btfError = (e as Error).message;
     }
   }
   return {
@@ -100,8 +104,9 @@ export function inspectBpf(elf: ElfFile): BpfObjectInfo {
     license: license ? cString(license.data, 0) : undefined,
     hasBtf: !!btfSec,
     hasBtfExt: !!elf.section('.BTF.ext'),
+    ...(btfError ? { btfError } : {}),
     programs,
-    maps: [...(btf ? btfMaps(btf).map((m): BpfMapInfo => ({ ...m, type: mapTypeName(m.type), source: 'btf' })) : []), ...legacyMaps(elf, syms)],
+    maps: [...maps, ...legacyMaps(elf, syms)],
   };
 }
 
@@ -125,20 +130,25 @@ function legacyMaps(elf: ElfFile, syms: ElfSymbol[]): BpfMapInfo[] {
 }
 
 export function inspectModule(elf: ElfFile): ModuleInfo {
+  // Keys come from the file: own properties only (a MODULE_INFO(valueOf, ...) is just a key).
   const modinfo: Record<string, string[]> = {};
   for (const entry of nulStrings(elf.section('.modinfo')?.data ?? Buffer.alloc(0))) {
     const eq = entry.indexOf('=');
     if (eq <= 0) continue;
-    (modinfo[entry.slice(0, eq)] ??= []).push(entry.slice(eq + 1));
+    const k = entry.slice(0, eq);
+    const list = getOwn(modinfo, k) ?? [];
+    list.push(entry.slice(eq + 1));
+    setOwn(modinfo, k, list);
   }
-  const one = (k: string) => modinfo[k]?.[0];
+  const all = (k: string) => getOwn(modinfo, k) ?? [];
+  const one = (k: string) => all(k)[0];
   const params = new Map<string, ModuleParam>();
   const param = (name: string) => params.get(name) ?? params.set(name, { name }).get(name)!;
-  for (const v of modinfo.parmtype ?? []) {
+  for (const v of all('parmtype')) {
     const [name, type] = splitParm(v);
     param(name).type = type;
   }
-  for (const v of modinfo.parm ?? []) {
+  for (const v of all('parm')) {
     const [name, desc] = splitParm(v);
     param(name).description = desc;
   }
@@ -149,7 +159,7 @@ export function inspectModule(elf: ElfFile): ModuleInfo {
     name: one('name'),
     license: one('license'),
     description: one('description'),
-    author: modinfo.author?.join(', '),
+    author: getOwn(modinfo, 'author')?.join(', '),
     depends: (one('depends') ?? '').split(',').filter(Boolean),
     vermagic: one('vermagic')?.trim(),
     modinfo,

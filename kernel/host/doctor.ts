@@ -171,6 +171,7 @@ export async function runDoctor(env: DoctorEnv = systemDoctorEnv()): Promise<Doc
     fileCheck(env, { name: 'static libc', file: '/usr/lib/x86_64-linux-gnu/libc.a', packages: ['libc6-dev'], required: true, purpose: 'links the static guest agent' }),
     fileCheck(env, { name: 'liburing headers', file: '/usr/include/liburing.h', packages: ['liburing-dev'], required: false, purpose: 'the io_uring labs\' C programs, compiled in the VM', setupFlag: '--test-host' }),
     fileCheck(env, { name: 'BCC (python3-bpfcc)', file: '/usr/lib/python3/dist-packages/bcc/__init__.py', packages: ['python3-bpfcc'], required: false, purpose: 'BCC/Python tools in the VM (the eBPF labs run them from the host root)', setupFlag: '--test-host' }),
+    fileCheck(env, { name: 'libFuzzer runtime', file: libFuzzerFile(env), packages: ['libclang-rt-14-dev'], required: false, purpose: '`npm run fuzz` and the unit tier fuzz the guest agent\'s C parsers under ASan/UBSan with it', setupFlag: '--test-host' }),
     fileCheck(env, { name: 'Kerberos headers (code-server build)', file: '/usr/include/gssapi/gssapi.h', packages: ['libkrb5-dev'], required: false, purpose: 'code-server\'s kerberos module, for the real-VS-Code tests', setupFlag: '--test-host' }),
     await nodeForTestsCheck(env),
   );
@@ -204,4 +205,14 @@ async function nodeForTestsCheck(env: DoctorEnv): Promise<DoctorCheck> {
 
 export function requiredMissing(checks: DoctorCheck[]): DoctorCheck[] {
   return checks.filter((c) => c.required && !c.ok);
+}
+
+/** clang 14's libFuzzer archive (Debian libclang-rt-14-dev), wherever its version directory is. */
+function libFuzzerFile(env: DoctorEnv): string {
+  const base = '/usr/lib/llvm-14/lib/clang';
+  for (const v of env.listDir(base)) {
+    const f = `${base}/${v}/lib/linux/libclang_rt.fuzzer-x86_64.a`;
+    if (env.exists(f)) return f;
+  }
+  return `${base}/14/lib/linux/libclang_rt.fuzzer-x86_64.a`;
 }

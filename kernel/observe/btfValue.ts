@@ -1,6 +1,7 @@
 // Decodes raw bytes as a BTF type (ints, enums, char arrays as text, arrays, structs, unions, bitfields)
 // into plain JSON values, and encodes JSON input back into bytes for map updates.
 import { Btf, BTF_KIND, type BtfType } from '../elf/btf';
+import { hasOwn, setOwn } from '../util/ownKeys';
 
 /** The bytes are shorter than the type, or the type cannot be decoded. */
 export class BtfValueError extends Error {
@@ -36,17 +37,20 @@ function cText(b: Buffer): string {
   return b.toString('utf8', 0, nul < 0 ? b.length : nul);
 }
 
-export function typeName(btf: Btf, id: number): string {
+export function typeName(btf: Btf, id: number, depth = 0): string {
   const t = btf.type(id);
   if (!t) return `type#${id}`;
+  // A pointer or array cycle in (malformed) BTF would otherwise recurse forever.
+  if (depth > MAX_DEPTH) return `type#${id}`;
+  const inner = (i: number) => typeName(btf, i, depth + 1);
   switch (t.kind) {
     case BTF_KIND.STRUCT: return `struct ${t.name || '(anon)'}`;
     case BTF_KIND.UNION: return `union ${t.name || '(anon)'}`;
     case BTF_KIND.ENUM: case BTF_KIND.ENUM64: return `enum ${t.name || '(anon)'}`;
-    case BTF_KIND.PTR: return `${typeName(btf, t.sizeOrType)} *`;
-    case BTF_KIND.ARRAY: return t.array ? `${typeName(btf, t.array.type)}[${t.array.nelems}]` : 'array';
-    case BTF_KIND.CONST: return `const ${typeName(btf, t.sizeOrType)}`;
-    case BTF_KIND.VOLATILE: return `volatile ${typeName(btf, t.sizeOrType)}`;
+    case BTF_KIND.PTR: return `${inner(t.sizeOrType)} *`;
+    case BTF_KIND.ARRAY: return t.array ? `${inner(t.array.type)}[${t.array.nelems}]` : 'array';
+    case BTF_KIND.CONST: return `const ${inner(t.sizeOrType)}`;
+    case BTF_KIND.VOLATILE: return `volatile ${inner(t.sizeOrType)}`;
     default: return t.name || 'void';
   }
 }
@@ -113,13 +117,14 @@ function compile(btf: Btf, id: number, depth: number): Reader {
   switch (t.kind) {
     case BTF_KIND.INT: {
       const size = t.sizeOrType;
+      if (size < 1 || size > 16) throw new BtfValueError(`malformed BTF: ${t.name || `type ${t.id}`} is a ${size}-byte integer`);
       const enc = t.int?.encoding ?? 0;
       const signed = (enc & 1) !== 0;
       if (t.int && (t.int.offset !== 0 || t.int.bits !== size * 8)) {
         const { offset, bits } = t.int;
         return (buf, off) => decodeBits(buf, off, offset, bits, signed);
       }
-      if (enc & 4) return (buf, off) => buf.readUIntLE(off, size) !== 0;
+      if (enc & 4) return (buf, off) => readUInt(buf, off, size) !== 0n;
       if (size >= 1 && size <= 6) return signed ? (buf, off) => buf.readIntLE(off, size) : (buf, off) => buf.readUIntLE(off, size);
       if (size === 8) return u64Reader(signed);
       return (buf, off) => {
@@ -174,7 +179,14 @@ function compile(btf: Btf, id: number, depth: number): Reader {
         } else {
           const inner = compile(btf, m.type, depth + 1);
           const byteOff = bitOff / 8;
-          read = (buf, off) => inner(buf, off + byteOff);
+          const size = btf.sizeOf(m.type) ?? 0;
+          // The whole struct's bounds are checked once; a member that lies outside its struct
+          // (malformed BTF) is checked on its own.
+          const what = `${typeName(btf, id)}.${m.name || `__anon${i}`}`;
+          read = byteOff + size <= t.sizeOrType ? (buf, off) => inner(buf, off + byteOff) : (buf, off) => {
+            need(buf, off + byteOff, size, what);
+            return inner(buf, off + byteOff);
+          };
         }
         // Anonymous structs/unions: their fields appear in the parent, as in C.
         return { name: m.name || `__anon${i}`, merge: !m.name, read };
@@ -183,8 +195,9 @@ function compile(btf: Btf, id: number, depth: number): Reader {
         const out: Record<string, unknown> = {};
         for (const f of fields) {
           const v = f.read(buf, off);
-          if (f.merge && v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, v);
-          else out[f.name] = v;
+          // Member names are data: own properties, so a member called __proto__ is a field.
+          if (f.merge && v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) setOwn(out, k, x);
+          else setOwn(out, f.name, v);
         }
         return out;
       };
@@ -208,6 +221,7 @@ function toBigInt(v: unknown, what: string): bigint {
 }
 
 function writeInt(buf: Buffer, off: number, size: number, v: bigint, signed: boolean, what: string): void {
+  if (size < 1 || size > 16) throw new BtfValueError(`${what}: malformed BTF: a ${size}-byte integer`);
   const bits = BigInt(size * 8);
   const min = signed ? -(1n << (bits - 1n)) : 0n;
   const max = signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
@@ -264,7 +278,7 @@ export function encodeBtfValue(btf: Btf, id: number, input: unknown, buf: Buffer
       const names = new Set(t.members.map((m) => m.name));
       for (const k of Object.keys(fields)) if (!names.has(k)) throw new BtfValueError(`${what}: ${typeName(btf, id)} has no field '${k}' (fields: ${[...names].filter(Boolean).join(', ')})`);
       for (const m of t.members) {
-        if (!m.name || !(m.name in fields)) continue;
+        if (!m.name || !hasOwn(fields, m.name)) continue;
         const bitOff = t.kindFlag ? m.offset & 0xffffff : m.offset;
         if ((t.kindFlag && m.offset >>> 24) || bitOff % 8) throw new BtfValueError(`${what}.${m.name}: bitfields are not supported for input`);
         encodeBtfValue(btf, m.type, fields[m.name], buf, off + bitOff / 8, `${what}.${m.name}`, depth + 1);

@@ -1,4 +1,5 @@
 // Pure parsers for tracefs: an event's format file and trace_pipe lines ({ts, cpu, pid, comm, fields}).
+import { setOwn } from '../util/ownKeys';
 
 export interface FormatField {
   name: string;
@@ -31,26 +32,73 @@ export interface TraceEvent {
 export class TraceFormatError extends Error {
   override readonly name = 'TraceFormatError';
 }
+// Every parser below reads guest text (records up to 64 KiB): each regex is anchored, runs on a
+// bounded slice or has no two quantifiers that can match the same characters, and the rest is plain
+// string scanning, so the cost stays linear in the input (the old regexes backtracked for seconds on
+// a crafted line and blocked the extension host).
+const FIELD = /^field:([^;]+);\s*offset:(\d+);\s*size:(\d+);\s*signed:(\d);/;
 
 export function parseEventFormat(text: string): EventFormat {
-  const name = /^name:\s*(\S+)/m.exec(text)?.[1];
-  const id = /^ID:\s*(\d+)/m.exec(text)?.[1];
-  if (!name || !id) throw new TraceFormatError('not a tracefs format file (no name/ID)');
+  let name: string | undefined;
+  let id: string | undefined;
+  let printFmt: string | undefined;
   const fields: FormatField[] = [];
-  for (const m of text.matchAll(/^\s*field:(.+?);\s*offset:(\d+);\s*size:(\d+);\s*signed:(\d);/gm)) {
-    const decl = m[1].trim();
-    // "unsigned char common_flags", "__data_loc char[] filename", "char comm[16]"
-    const fm = /([A-Za-z_]\w*)\s*(\[[^\]]*\])?$/.exec(decl);
-    if (!fm) continue;
-    if (fm[1].startsWith('common_')) continue;
-    fields.push({ name: fm[1], type: decl.slice(0, fm.index).trim() + (fm[2] ?? ''), offset: Number(m[2]), size: Number(m[3]), signed: m[4] === '1' });
+  for (const raw of text.split('\n')) {
+    const line = raw.trimStart();
+    if (name === undefined && raw.startsWith('name:')) name = /^\S+/.exec(raw.slice(5).trimStart())?.[0];
+    else if (id === undefined && raw.startsWith('ID:')) id = /^\d+/.exec(raw.slice(3).trimStart())?.[0];
+    else if (printFmt === undefined && raw.startsWith('print fmt:')) printFmt = raw.slice(10).trimStart();
+    else if (line.startsWith('field:')) {
+      const m = FIELD.exec(line);
+      if (!m) continue;
+      const decl = m[1].trim();
+      const d = declName(decl);
+      if (!d || d.name.startsWith('common_')) continue;
+      fields.push({ name: d.name, type: decl.slice(0, d.at).trim() + d.array, offset: Number(m[2]), size: Number(m[3]), signed: m[4] === '1' });
+    }
   }
-  const printFmt = /^print fmt:\s*(.*)$/m.exec(text)?.[1] ?? '';
-  return { name, id: Number(id), fields, printFmt };
+  if (!name || !id) throw new TraceFormatError('not a tracefs format file (no name/ID)');
+  return { name, id: Number(id), fields, printFmt: printFmt?.replace(/\r$/, '') ?? '' };
 }
 
-// "  comm-pid  (tgid)? [cpu] flags? ts: event: body"
-const LINE = /^\s*(.+)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:\S+\s+)?(\d+\.\d+):\s+(?:(\w+):\s?)?(.*)$/;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isWord = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isIdentStart = (c: number) => isWord(c) && !isDigit(c);
+
+/**
+ * The declared name at the end of "unsigned char common_flags", "__data_loc char[] filename" or
+ * "char comm[16]": the trailing identifier before an optional [N]; `at` is where it starts.
+ */
+function declName(decl: string): { name: string; at: number; array: string } | undefined {
+  let end = decl.length;
+  let array = '';
+  if (decl.endsWith(']')) {
+    const open = decl.lastIndexOf('[');
+    if (open < 0 || decl.indexOf(']', open) !== decl.length - 1) return undefined;
+    array = decl.slice(open);
+    end = decl.slice(0, open).trimEnd().length;
+  }
+  let start = end;
+  while (start > 0 && isWord(decl.charCodeAt(start - 1))) start--;
+  // The identifier begins at the first letter or underscore of the trailing word ("9lives" -> "lives").
+  while (start < end && !isIdentStart(decl.charCodeAt(start))) start++;
+  return start < end ? { name: decl.slice(start, end), at: start, array } : undefined;
+}
+
+/** Maximal runs of [A-Za-z0-9_] in s, in order (one linear scan). */
+function* words(s: string): Generator<{ start: number; end: number }> {
+  for (let i = 0; i < s.length; ) {
+    if (!isWord(s.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < s.length && isWord(s.charCodeAt(i))) i++;
+    yield { start, end: i };
+  }
+}
+
+const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
 
 function numeric(v: string, hex: boolean): string | number {
   const t = v.trim();
@@ -79,7 +127,7 @@ export function parseFields(body: string, format: EventFormat | undefined): Reco
   if (sysEnter) {
     for (const part of sysEnter[1].split(', ')) {
       const i = part.indexOf(': ');
-      if (i > 0) out[part.slice(0, i)] = numeric(part.slice(i + 2), true);
+      if (i > 0) setOwn(out, part.slice(0, i), numeric(part.slice(i + 2), true));
     }
     return out;
   }
@@ -88,33 +136,64 @@ export function parseFields(body: string, format: EventFormat | undefined): Reco
     out.ret = numeric(sysExit[1], true);
     return out;
   }
-  const names = format?.fields.map((f) => f.name) ?? [];
-  // Positions of "name=" for every known field, in order of appearance.
+  const names = new Set(format?.fields.map((f) => f.name) ?? []);
+  // Where "name=" (or "name:") first appears for every known field, the name starting the body or
+  // following whitespace, ',' or '('; found in one scan over the body's words.
   const hits: Array<{ name: string; at: number; start: number }> = [];
-  for (const name of names) {
-    const re = new RegExp(`(?:^|[\\s,(])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[=:]\\s?`, 'g');
-    const m = re.exec(body);
-    if (m) hits.push({ name, at: m.index, start: m.index + m[0].length });
+  const seen = new Set<string>();
+  if (names.size) {
+    for (const w of words(body)) {
+      const after = body[w.end];
+      if ((after !== '=' && after !== ':') || (w.start > 0 && !isSpace(body[w.start - 1]) && body[w.start - 1] !== ',' && body[w.start - 1] !== '(')) continue;
+      const name = body.slice(w.start, w.end);
+      if (!names.has(name) || seen.has(name)) continue;
+      seen.add(name);
+      hits.push({ name, at: w.start === 0 ? 0 : w.start - 1, start: w.end + 1 + (isSpace(body[w.end + 1]) ? 1 : 0) });
+    }
   }
   if (hits.length === 0) {
-    // Unknown layout: generic key=value pairs.
-    for (const m of body.matchAll(/([A-Za-z_]\w*)=(\S*)/g)) out[m[1]] = numeric(m[2], false);
+    // Unknown layout: generic key=value pairs; a value runs to the next whitespace.
+    let next = 0;
+    for (const w of words(body)) {
+      if (w.start < next || body[w.end] !== '=') continue;
+      let s = w.start;
+      while (s < w.end && !isIdentStart(body.charCodeAt(s))) s++;
+      if (s === w.end) continue;
+      let e = w.end + 1;
+      while (e < body.length && !isSpace(body[e])) e++;
+      setOwn(out, body.slice(s, w.end), numeric(body.slice(w.end + 1, e), false));
+      next = e;
+    }
     return out;
   }
   hits.sort((a, b) => a.at - b.at);
   hits.forEach((h, i) => {
     const end = i + 1 < hits.length ? hits[i + 1].at : body.length;
-    const v = body.slice(h.start, end).replace(/[\s,]+$/, '');
-    out[h.name] = numeric(v, false);
+    let e = end;
+    while (e > h.start && (isSpace(body[e - 1]) || body[e - 1] === ',')) e--;
+    setOwn(out, h.name, numeric(body.slice(h.start, e), false));
   });
   return out;
 }
 
+// A line's head: "  comm-pid  (tgid)? [cpu] flags? ts: ". comm is at most 15 characters (it may hold
+// spaces, '-' and brackets) padded to 16, so the head fits in HEAD characters: the regex runs on that
+// slice only, and the body (up to 64 KiB) is never backtracked over.
+const HEAD = 160;
+const HEAD_RE = /^(\S.*)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:\S+\s+)?(\d+\.\d+):(?:\s+|$)/;
+const NAMED = /^(\w+):\s?/;
+
 /** One trace_pipe line; undefined for lines that are not events (e.g. "CPU:0 [LOST 12 EVENTS]"). */
 export function parseTraceLine(line: string, formats: ReadonlyMap<string, EventFormat> = new Map()): TraceEvent | undefined {
-  const m = LINE.exec(line);
-  if (!m) return undefined;
-  const [, comm, pid, cpu, ts, named, body] = m;
+  const text = line.trimStart();
+  const h = HEAD_RE.exec(text.slice(0, HEAD));
+  if (!h) return undefined;
+  const [head, comm, pid, cpu, ts] = h;
+  let body = text.slice(head.length);
+  const n = NAMED.exec(body.slice(0, 256));
+  const named = n?.[1];
+  if (n) body = body.slice(n[0].length);
+  if (/[\r\n\u2028\u2029]/.test(body)) return undefined;
   // Syscall events print "sys_openat(...)" / "sys_openat -> 0x3" without the event's name.
   const sys = named ? undefined : /^sys_(\w+)(\(| -> )/.exec(body);
   const event = named ?? (sys ? `sys_${sys[2] === '(' ? 'enter' : 'exit'}_${sys[1]}` : '');

@@ -1,6 +1,7 @@
 // Chooses KVM or TCG. `auto` decides by a real probe boot under KVM (a /dev/kvm node is not proof: on
 // nested hosts without vmx/svm guests abort), cached per host so it costs once.
-import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomicWrite';
 import os from 'node:os';
 import path from 'node:path';
 import type { Accel } from './qemuArgs';
@@ -53,6 +54,6 @@ export async function decideAccel(
   }
   const works = await opts.probe().catch(() => false);
   mkdirSync(opts.cacheDir, { recursive: true });
-  writeFileSync(file, JSON.stringify({ key, works, at: new Date().toISOString() }));
+  writeFileAtomic(file, JSON.stringify({ key, works, at: new Date().toISOString() }));
   return works ? { accel: 'kvm', reason: 'KVM probe boot succeeded' } : { accel: 'tcg', reason: 'KVM probe boot failed; using TCG' };
 }

@@ -100,6 +100,15 @@ export async function runDaemon(workspace: string, settings: VmSettings, opts: {
     log('stopping');
     await vm.stop();
   };
+  // Without its share the guest's view of the workspace hangs or fails: stop cleanly and say why,
+  // rather than leave a VM that looks running. What the guest wrote before went to the host already
+  // (the workspace share is uncached), so a restart sees it.
+  vm.on('share-lost', (s: { tag: string; guestPath: string; code: number | null; signal: string | null }) => {
+    const message = `virtiofsd for the '${s.tag}' share (${s.guestPath} in the guest) exited (${s.signal ?? `code ${s.code}`}); the VM was stopped: start it again with 'ring0 vm start'`;
+    log(message);
+    update({ error: message });
+    void shutdown();
+  });
   process.on('SIGTERM', () => void shutdown());
   process.on('SIGINT', () => void shutdown());
 

@@ -1,6 +1,7 @@
 // A workspace VM's state file (.ring0/vm.json), written by the VM daemon and read by every client,
 // plus the liveness checks that turn a stale file into `stopped`.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomicWrite';
 import type { OopsReport } from './oops';
 import type { VmPaths } from './paths';
 
@@ -53,9 +54,7 @@ export function readState(p: VmPaths): VmStateFile | undefined {
 }
 
 export function writeState(p: VmPaths, s: VmStateFile): void {
-  const tmp = `${p.stateFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(s, null, 2));
-  renameSync(tmp, p.stateFile);
+  writeFileAtomic(p.stateFile, JSON.stringify(s, null, 2));
 }
 
 export function pidAlive(pid: number | undefined): boolean {

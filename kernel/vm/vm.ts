@@ -114,6 +114,7 @@ function busyboxPath(): string {
 
 export class Vm extends EventEmitter {
   private exited = false;
+  private stopping = false;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private readonly exitPromise: Promise<void>;
 
@@ -141,6 +142,10 @@ export class Vm extends EventEmitter {
     });
     serial.on('panic', (p: PanicReport) => this.emit('panic', p));
     serial.on('oops', (p: PanicReport) => this.emit('oops', p));
+    // A virtiofsd that dies under a running guest leaves its share hanging: say which one.
+    helpers.forEach((h, i) => h.once('exit', (code, signal) => {
+      if (!this.exited && !this.stopping) this.emit('share-lost', { ...info.shares[i], code, signal });
+    }));
   }
 
   get running(): boolean {
@@ -158,6 +163,7 @@ export class Vm extends EventEmitter {
   /** Powers off: QMP quit, then SIGKILL if QEMU does not exit within a few seconds. */
   async stop(timeoutMs = 5000): Promise<void> {
     if (this.exited) return;
+    this.stopping = true;
     this.agent.close();
     await this.qmp.execute('quit').catch(() => undefined);
     const timer = setTimeout(() => this.qemu.kill('SIGKILL'), timeoutMs);

@@ -1,7 +1,8 @@
 // Per-workspace lab progress in .ring0/progress.json: which labs were started (and where), each one's
 // last check, and the copies a reset moved aside. Written atomically, so a reload never sees half a file.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../../kernel/util/atomicWrite';
 import { confineToWorkspace } from './confine';
 
 export interface ObjectiveResult {
@@ -70,9 +71,7 @@ function isCheck(c: unknown): c is LabCheck {
 function writeProgress(workspace: string, all: Progress): void {
   const file = progressFile(workspace);
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(all, null, 2) + '\n');
-  renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(all, null, 2) + '\n');
 }
 
 /** Merges `patch` into the lab's entry. */

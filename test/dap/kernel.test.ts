@@ -1,5 +1,5 @@
 // The kernel debug adapter end to end: @vscode/debugadapter-testsupport's client drives
-// dist/debugAdapter.js, which boots a real VM with QEMU's gdb stub and drives real gdb.
+// `ring0 dap`, which boots a real VM with QEMU's gdb stub and drives real gdb.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';

@@ -96,6 +96,6 @@ describe('ring0 dap argument errors', () => {
   it('says what --port takes', () => {
     const r = spawnSync(process.execPath, [CLI, 'dap', '--port', 'abc'], { encoding: 'utf8', timeout: 20_000 });
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /--port takes a port number from 0 to 65535, not 'abc'/);
+    assert.match(r.stderr, /--port takes a port number from 0 to 65535 \(0 picks a free one\), not 'abc'/);
   });
 });

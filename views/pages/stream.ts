@@ -156,8 +156,13 @@ function renderCharts(): void {
   }
 }
 
-function renderMaps(maps: PrintedMap[]): void {
+function renderMaps(maps: PrintedMap[], skipped: string[]): void {
   mapsBox.replaceChildren();
+  if (skipped.length) {
+    const note = el('p', `Not shown: ${skipped.join('; ')}`, 'info');
+    note.id = 'mapsSkipped';
+    mapsBox.append(note);
+  }
   for (const m of maps) {
     const box = el('div', undefined, 'chart');
     box.dataset.map = m.name;
@@ -231,7 +236,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       dirty = true;
       break;
     case 'maps':
-      renderMaps(m.maps);
+      renderMaps(m.maps, m.skipped ?? []);
       break;
     case 'state':
       setState(m.state, m.message);

@@ -2,7 +2,7 @@
 // page. The host batches records and sends a new batch only when the page has acked enough of the
 // previous ones; what the page could not take is counted, never silently lost.
 import { isArr, isInt, isNum, isRec, isStr } from './check';
-import type { PrintedMap } from '../model/printedMaps';
+import { MAX_ENTRIES, MAX_LABEL, MAX_MAPS, type PrintedMap } from '../model/printedMaps';
 
 export type FieldValue = string | number;
 
@@ -44,7 +44,8 @@ export type StreamToPage =
   | { type: 'init'; title: string; kind: 'events' | 'text'; description: string }
   | { type: 'batch'; seq: number; records: WireRecord[]; counts: StreamCounts; rate: Array<[number, number]> }
   | { type: 'counts'; counts: StreamCounts; rate: Array<[number, number]> }
-  | { type: 'maps'; maps: PrintedMap[] }
+  /** `skipped`: what the host left out to fit (views/model/printedMaps fitMaps), shown on the page. */
+  | { type: 'maps'; maps: PrintedMap[]; skipped?: string[] }
   | { type: 'state'; state: StreamState; message: string };
 
 export type PageToStream = { type: 'ready' } | { type: 'ack'; seq: number } | { type: 'pause' } | { type: 'resume' } | { type: 'stop' } | { type: 'restart' };
@@ -70,11 +71,12 @@ const isRecord = (r: unknown): r is WireRecord =>
   isRec(r) && isNum(r.t) && (r.f === undefined || (isRec(r.f) && Object.values(r.f).every(isField))) && (r.text === undefined || isStr(r.text));
 const isCounts = (c: unknown): c is StreamCounts => isRec(c) && Object.keys(ZERO_COUNTS).every((k) => isInt(c[k]));
 const isRate = (r: unknown): r is Array<[number, number]> => isArr(r, (x): x is [number, number] => Array.isArray(x) && x.length === 2 && isInt(x[0]) && isInt(x[1]), 100_000);
-const isBucket = (b: unknown) => isRec(b) && isInt(b.count) && isStr(b.label, 200);
+const isLabel = (v: unknown): v is string => isStr(v, MAX_LABEL);
+const isBucket = (b: unknown) => isRec(b) && isInt(b.count) && isLabel(b.label);
 const isMap = (m: unknown): m is PrintedMap =>
-  isRec(m) && isStr(m.name) && (
-    (m.kind === 'values' && isArr(m.entries, (e): e is { key: string; value: FieldValue } => isRec(e) && isStr(e.key) && isField(e.value))) ||
-    (m.kind === 'hist' && isArr(m.series, (s): s is { key: string; buckets: [] } => isRec(s) && isStr(s.key) && Array.isArray(s.buckets) && s.buckets.every(isBucket))));
+  isRec(m) && isLabel(m.name) && (
+    (m.kind === 'values' && isArr(m.entries, (e): e is { key: string; value: FieldValue } => isRec(e) && isLabel(e.key) && (isNum(e.value) || isLabel(e.value)), MAX_ENTRIES)) ||
+    (m.kind === 'hist' && isArr(m.series, (s): s is { key: string; buckets: [] } => isRec(s) && isLabel(s.key) && Array.isArray(s.buckets) && s.buckets.length <= MAX_ENTRIES && s.buckets.every(isBucket), MAX_ENTRIES)));
 
 export function isStreamToPage(m: unknown): m is StreamToPage {
   if (!isRec(m)) return false;
@@ -86,7 +88,7 @@ export function isStreamToPage(m: unknown): m is StreamToPage {
     case 'counts':
       return isCounts(m.counts) && isRate(m.rate);
     case 'maps':
-      return isArr(m.maps, isMap, 1000);
+      return isArr(m.maps, isMap, MAX_MAPS) && (m.skipped === undefined || isArr(m.skipped, (x): x is string => isStr(x, 1000), MAX_MAPS + 1));
     case 'state':
       return (['starting', 'running', 'paused', 'ended', 'error'] as unknown[]).includes(m.state) && isStr(m.message);
     default:

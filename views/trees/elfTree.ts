@@ -63,7 +63,7 @@ export function elfNodes(info: ElfInfo): Ring0Node[] {
   if (info.kind === 'bpf') {
     return [
       new Leaf('License', info.license ?? 'none (GPL-only helpers will be refused)', 'law'),
-      new Leaf('BTF', info.hasBtf ? (info.hasBtfExt ? 'yes, with line info' : 'yes') : 'no', 'symbol-structure'),
+      new Leaf('BTF', info.btfError ? `unreadable: ${info.btfError}` : info.hasBtf ? (info.hasBtfExt ? 'yes, with line info' : 'yes') : 'no', 'symbol-structure'),
       new Group('Programs', 'symbol-event', info.programs.map((p) => new Leaf(p.name, `${p.section} — ${p.insnCount} insns`, 'symbol-function'))),
       new Group('Maps', 'database', info.maps.map((m) => new Leaf(m.name, `${m.type ?? '?'} key ${m.keySize ?? '?'} B value ${m.valueSize ?? '?'} B max ${m.maxEntries ?? '?'}`, 'symbol-array'))),
     ];
