@@ -176,9 +176,19 @@ export class KernelEngine extends EventEmitter<EngineEvents> {
     if (this.run.is('running')) await this.gdb.send(mi.execInterrupt());
   }
 
-  /** The run state once the internal work queued now is done. */
-  snapshot(): Promise<RunSnapshot> {
-    return this.exclusive(async () => ({ phase: this.run.phase, client: clientView(this.run.phase), gdbRunning: this.gdbRunning }));
+  /**
+   * The run state once the internal work queued now is done. A phase that gdb's records have not
+   * caught up with yet (a resume whose `*running` or a stop whose handling is still on its way) is
+   * asked again shortly, so the answer is a settled one.
+   */
+  async snapshot(): Promise<RunSnapshot> {
+    let s: RunSnapshot | undefined;
+    for (let i = 0; i < 20; i++) {
+      s = await this.exclusive(async () => ({ phase: this.run.phase, client: clientView(this.run.phase), gdbRunning: this.gdbRunning }));
+      if ((s.phase === 'running') === s.gdbRunning || !this.run.is('running', 'stopped')) return s;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return s!;
   }
 
   async currentThread(): Promise<number> {
@@ -333,7 +343,8 @@ export class KernelEngine extends EventEmitter<EngineEvents> {
       }
       return { reason: 'breakpoint', thread, ...(hit ? { hitBreakpointIds: [hit.dapId] } : {}) };
     }
-    if (reason === 'signal' || reason === 'unknown') return interrupted ? undefined : { reason: 'pause', thread };
+    // gdb reports Ring0's own interrupt as SIGINT (or a bare stop): a pause only when the user asked for one.
+    if (reason === 'pause' || reason === 'signal' || reason === 'unknown') return interrupted ? undefined : { reason: 'pause', thread };
     return { reason: reason === 'exception' || reason === 'step' || reason === 'entry' ? reason : 'pause', thread };
   }
 
