@@ -15,21 +15,16 @@ export interface BreakOptions {
   /** `file:line`, a function name or `*ADDRESS`. */
   location: string;
   condition?: string;
-  /** Skip the first N hits (DAP hit conditions are translated before this). */
-  ignoreCount?: number;
   hardware?: boolean;
   /** Create even if the location does not resolve yet (e.g. a module not loaded). */
   pending?: boolean;
-  temporary?: boolean;
 }
 
 export function breakInsert(o: BreakOptions): string {
   let c = '-break-insert';
-  if (o.temporary) c += ' -t';
   if (o.hardware) c += ' -h';
   if (o.pending !== false) c += ' -f';
   if (o.condition) c += ` -c ${miQuote(o.condition)}`;
-  if (o.ignoreCount && o.ignoreCount > 0) c += ` -i ${Math.floor(o.ignoreCount)}`;
   return `${c} ${miQuote(o.location)}`;
 }
 
@@ -37,6 +32,7 @@ export function sourceLocation(file: string, line: number): string {
   return `${file}:${Math.floor(line)}`;
 }
 
+export const breakList = (): string => '-break-list';
 export const breakDelete = (ids: number[]): string => `-break-delete ${ids.join(' ')}`;
 export const execContinue = (): string => '-exec-continue --all';
 export const execInterrupt = (): string => '-exec-interrupt --all';
@@ -45,7 +41,6 @@ export const execStep = (thread: number, instruction = false): string => `-exec-
 export const execFinish = (thread: number): string => `-exec-finish --thread ${thread}`;
 export const threadInfo = (): string => '-thread-info';
 export const stackListFrames = (thread: number, low: number, high: number): string => `-stack-list-frames --thread ${thread} ${low} ${high}`;
-export const stackDepth = (thread: number, max: number): string => `-stack-info-depth --thread ${thread} ${max}`;
 /** Names of a frame's locals and arguments (arguments carry arg="1"); values come from variable objects. */
 export const stackListVariables = (thread: number, frame: number): string => `-stack-list-variables${at(thread, frame)} --no-values`;
 
@@ -56,8 +51,6 @@ export function varCreate(expression: string, thread?: number, frame?: number): 
 export const varListChildren = (name: string): string => `-var-list-children --simple-values ${miQuote(name)}`;
 export const varDelete = (name: string): string => `-var-delete ${miQuote(name)}`;
 export const varAssign = (name: string, value: string): string => `-var-assign ${miQuote(name)} ${miQuote(value)}`;
-export const varEvaluate = (name: string): string => `-var-evaluate-expression ${miQuote(name)}`;
-export const varSetFormat = (name: string, format: 'natural' | 'hexadecimal'): string => `-var-set-format ${miQuote(name)} ${format}`;
 export const dataEvaluate = (expression: string, thread?: number, frame?: number): string => `-data-evaluate-expression${at(thread, frame)} ${miQuote(expression)}`;
 export const readMemory = (address: string, count: number): string => `-data-read-memory-bytes ${miQuote(address)} ${Math.floor(count)}`;
 export const writeMemory = (address: string, hexBytes: string): string => `-data-write-memory-bytes ${miQuote(address)} ${hexBytes}`;
@@ -67,11 +60,22 @@ export const listRegisterValues = (thread: number, frame: number): string => `-d
 export const disassemble = (start: string, end: string): string => `-data-disassemble -s ${miQuote(start)} -e ${miQuote(end)} -- 5`;
 /** A CLI command through MI (for the REPL's raw gdb commands and settings MI has no command for). */
 export const consoleCommand = (cli: string): string => `-interpreter-exec console ${miQuote(cli)}`;
-/** gdb hands the target's argument to its CLI verbatim (quotes included), so only HOST:PORT is accepted. */
-/** `where` is a unix socket path gdb can take as it is (see target/stubAddress.ts) or HOST:PORT. */
+/** gdb hands the target's argument to its CLI verbatim (quotes included): `where` is a unix socket path gdb can take as it is (see target/stubAddress.ts) or HOST:PORT. */
 export function targetSelectRemote(where: string): string {
   if (!/^\/[\w./+-]+$/.test(where) && !/^[\w.-]+:\d+$/.test(where)) throw new Error(`not a gdb stub address (a unix socket path or HOST:PORT): ${where}`);
   return `-target-select remote ${where}`;
 }
+export const targetDetach = (): string => '-target-detach';
 export const fileSymbolFile = (file: string): string => `-file-exec-and-symbols ${miQuote(file)}`;
 export const gdbSet = (what: string): string => `-gdb-set ${what}`;
+
+// CLI commands MI has no equivalent of (sent through consoleCommand by GdbProcess.console).
+
+/** gdb splits these commands' arguments like a shell (libiberty's buildargv): quote a word that needs it. */
+function cliWord(s: string): string {
+  return /^[\w./+-]+$/.test(s) ? s : `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** Maps DWARF's source prefix FROM to TO. */
+export const substitutePath = (from: string, to: string): string => `set substitute-path ${cliWord(from)} ${cliWord(to)}`;
+export const removeSymbolFile = (textAddress: bigint): string => `remove-symbol-file -a 0x${textAddress.toString(16)}`;

@@ -1,25 +1,20 @@
-// The kernel Debug Adapter Protocol session: DAP requests in, gdb/MI commands out, against QEMU's
-// gdb stub of the workspace's Ring0 VM. Runs inline in the extension and standalone (`ring0 dap`).
+// The kernel Debug Adapter Protocol session: translates DAP requests into calls on the debug engine
+// and the engine's events into DAP events. Runs inline in the extension and standalone (`ring0 dap`).
 import {
-  BreakpointEvent, DebugSession, Handles, InitializedEvent, ModuleEvent, OutputEvent,
-  ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Scope, Source, StackFrame, StoppedEvent,
-  TerminatedEvent, Thread,
+  BreakpointEvent, ContinuedEvent, DebugSession, InitializedEvent, MemoryEvent, ModuleEvent, OutputEvent,
+  ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Scope, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { cacheDir } from '../../kernel/host/testHostPaths';
-import { GdbError, GdbProcess } from '../gdb/gdbProcess';
+import { KernelEngine } from '../engine/engine';
+import { errorText } from '../engine/errors';
+import { disassemble, readMemory, writeMemory } from '../engine/memory';
 import * as mi from '../mi/commands';
-import { miList, miNumber, miString, miTuple, type MiTuple } from '../mi/parser';
-import { stubAddress, type StubAddress } from '../target/stubAddress';
-import { releaseTarget, resolveTarget, type KernelTarget } from '../target/kernelTarget';
-import { faultingFrameIndex, framePath, kernelRelative, stopReason, toGdbFrame, vcpuName, type GdbFrame } from './frames';
-import { hitConditionMet, parseHitCondition, parseLogMessage, type HitCondition } from './hitCondition';
-import { REGS_HOLDERS, parseInfoLine } from './faultFrame';
-import { MODULE_FREE_HOOK, MODULE_LOAD_HOOK, addSymbolFileCommand, findModuleFile, moduleKey, parseAddress, parseCharArray, readModule, type LoadedModule } from './moduleSymbols';
+import { miList, miNumber, miString, miTuple } from '../mi/parser';
+import { vcpuName } from './frames';
 import { buildAndLoadModules } from './loadModules';
-import { VariableStore, type VarRef } from './variables';
+import type { VarRef } from './variables';
+
 
 export interface KernelLaunchArguments extends DebugProtocol.LaunchRequestArguments {
   workspace?: string;
@@ -42,40 +37,31 @@ export interface KernelSessionOptions {
   defaultWorkspace?: string;
 }
 
-interface BreakpointInfo {
-  gdbId: number;
-  hit?: HitCondition;
-  hits: number;
-  log?: ReturnType<typeof parseLogMessage>;
-  dap: DebugProtocol.Breakpoint;
-}
+/** Custom request: the engine's run state once its internal work is done (tests compare it with what the client was told). */
+export const RUN_STATE_REQUEST = 'ring0/runState';
 
 const DEFAULT_MAX_DEPTH = 64;
 
 export class KernelDebugSession extends DebugSession {
-  private gdb?: GdbProcess;
-  private target?: KernelTarget;
+  private readonly engine = new KernelEngine();
   private args: KernelLaunchArguments = {};
-  private readonly sourceBreakpoints = new Map<string, BreakpointInfo[]>();
-  private functionBreakpoints: BreakpointInfo[] = [];
-  private readonly byGdbId = new Map<number, BreakpointInfo>();
-  private readonly frames = new Handles<{ thread: number; level: number; faultRegs?: boolean }>();
-  private readonly vars = new VariableStore();
-  private readonly modules = new Map<string, LoadedModule>();
-  private readonly hooks = new Map<number, 'load' | 'free' | 'panic'>();
-  private nextBreakpointId = 1;
-  private lastThread = 1;
-  private running = false;
-  private ending = false;
-  private panicStop = false;
   private supportsProgress = false;
-  private registerNames?: string[];
-  private stub?: StubAddress;
 
   constructor(private readonly opts: KernelSessionOptions) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
+    const e = this.engine;
+    e.on('stopped', (s) => {
+      const ev = new StoppedEvent(s.reason, s.thread, s.text) as DebugProtocol.StoppedEvent;
+      if (s.hitBreakpointIds) ev.body.hitBreakpointIds = s.hitBreakpointIds;
+      this.sendEvent(ev);
+    });
+    e.on('continued', (thread) => this.sendEvent(new ContinuedEvent(thread, true)));
+    e.on('output', (text, category) => this.sendEvent(new OutputEvent(text, category)));
+    e.on('module', (m) => this.sendEvent(new ModuleEvent(m.reason, m.module)));
+    e.on('breakpoint', (bp) => this.sendEvent(new BreakpointEvent('changed', bp)));
+    e.on('terminated', () => this.sendEvent(new TerminatedEvent()));
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
@@ -114,106 +100,31 @@ export class KernelDebugSession extends DebugSession {
     this.args = args;
     const workspace = path.resolve(args.workspace ?? this.opts.defaultWorkspace ?? process.cwd());
     const progressId = `ring0-${request}`;
-    const progress = (message: string) => {
+    const onProgress = (message: string) => {
       if (this.supportsProgress) this.sendEvent(new ProgressUpdateEvent(progressId, message));
       else this.sendEvent(new OutputEvent(`${message}\n`, 'console'));
     };
     if (this.supportsProgress) this.sendEvent(new ProgressStartEvent(progressId, request === 'launch' ? 'Ring0: starting kernel debugging' : 'Ring0: attaching to the VM'));
     try {
-      this.target = await resolveTarget({ workspace, request, vmlinux: args.vmlinux, sourceDir: args.sourceDir, cliPath: this.opts.cliPath, onProgress: progress });
-      progress('Loading kernel symbols');
-      await this.startGdb(this.target, args);
-      progress('Connecting to the gdb stub');
-      this.stub = stubAddress(this.target.gdbSocket);
-      await this.gdb!.send(mi.targetSelectRemote(this.stub.address), 60_000);
-      await this.checkKernelMatches();
-      await this.insertHooks(args);
-      this.running = false;
+      await this.engine.start({
+        workspace, request, cliPath: this.opts.cliPath, onProgress, vmlinux: args.vmlinux, sourceDir: args.sourceDir, gdbPath: args.gdbPath,
+        stopAtEntry: args.stopAtEntry, hardwareBreakpoints: args.hardwareBreakpoints, stopOnPanic: args.stopOnPanic,
+      });
       this.sendResponse(response);
       this.sendEvent(new InitializedEvent());
     } catch (e) {
-      await this.teardown();
+      await this.engine.teardown();
       this.sendErrorResponse(response, { id: 1001, format: errorText(e), showUser: true });
     } finally {
       if (this.supportsProgress) this.sendEvent(new ProgressEndEvent(progressId));
     }
   }
 
-  private async startGdb(t: KernelTarget, args: KernelLaunchArguments): Promise<void> {
-    const cache = path.join(cacheDir(), 'gdb-index');
-    // gdb's index cache makes the second and later loads of the 590 MB DWARF vmlinux fast.
-    const logFile = process.env.RING0_DAP_LOG;
-    const trace = logFile ? (line: string) => appendFileSync(logFile, `${new Date().toISOString().slice(11, 23)} ${line}\n`) : undefined;
-    const gdb = new GdbProcess({ gdbPath: args.gdbPath, trace, args: ['-iex', 'set index-cache enabled on', '-iex', `set index-cache directory ${cache}`], cwd: t.workspace });
-    this.gdb = gdb;
-    gdb.on('exec', (cls, r) => void this.onExec(cls, r));
-    gdb.on('notify', (cls, r) => this.onNotify(cls, r));
-    gdb.on('output', (category, text) => {
-      if (category !== 'console') this.sendEvent(new OutputEvent(text, category === 'target' ? 'stdout' : 'console'));
-    });
-    gdb.on('garbage', (line) => this.sendEvent(new OutputEvent(`gdb: ${line}\n`, 'console')));
-    gdb.on('exit', (exit) => {
-      if (this.ending) return;
-      this.sendEvent(new OutputEvent(`gdb exited unexpectedly (${exit.signal ?? `code ${exit.code}`})${exit.stderr ? `: ${exit.stderr}` : ''}\n`, 'stderr'));
-      void this.teardown().then(() => this.sendEvent(new TerminatedEvent()));
-    });
-    await gdb.send(mi.gdbSet('mi-async on'));
-    await gdb.send(mi.gdbSet('confirm off'));
-    await gdb.send(mi.gdbSet('pagination off'));
-    await gdb.send(mi.gdbSet('print pretty off'));
-    await gdb.send(mi.gdbSet('breakpoint pending on'));
-    if (t.sourceDir) {
-      for (const from of ['debian/build/build_amd64_none_cloud-amd64']) {
-        await gdb.console(`set substitute-path ${from} ${t.sourceDir}`);
-      }
-    }
-    await gdb.send(mi.fileSymbolFile(t.vmlinux), 180_000);
-  }
-
-  /** A vmlinux of another kernel puts breakpoints at the wrong places: compare its banner with the guest's. */
-  private async checkKernelMatches(): Promise<void> {
-    try {
-      const banner = miString((await this.gdb!.send(mi.dataEvaluate('(char*)linux_banner'))).value) ?? '';
-      const release = this.target?.release;
-      if (release && banner && !banner.includes(release)) {
-        throw new Error(`${this.target!.vmlinux} does not match the VM's kernel ${release} (its banner: ${banner.slice(0, 80)})`);
-      }
-      // Some of Debian's DWARF paths name the upstream version, which only the banner tells: "Debian 6.1.158-1".
-      // (the compiler's "Debian 12.2.0-14" comes first: the kernel's is the last one).
-      const upstream = [...banner.matchAll(/Debian (\d+\.\d+\.\d+)-/g)].at(-1)?.[1];
-      if (upstream && this.target?.sourceDir) await this.gdb!.console(`set substitute-path /build/reproducible-path/linux-${upstream} ${this.target.sourceDir}`);
-    } catch (e) {
-      if (e instanceof GdbError) throw new Error(`cannot read the kernel through the gdb stub: ${e.message}`);
-      throw e;
-    }
-  }
-
-  private async insertHooks(args: KernelLaunchArguments): Promise<void> {
-    const hook = async (fn: string, kind: 'load' | 'free' | 'panic') => {
-      try {
-        const r = await this.gdb!.send(mi.breakInsert({ location: fn, pending: false }));
-        const id = miNumber(miTuple(r.bkpt)?.number);
-        if (id !== undefined) this.hooks.set(id, kind);
-      } catch (e) {
-        this.sendEvent(new OutputEvent(`Ring0: cannot watch ${fn} (${errorText(e)}); ${kind === 'panic' ? 'panics will not stop the debugger' : 'module symbols will not load automatically'}\n`, 'console'));
-      }
-    };
-    await hook(MODULE_LOAD_HOOK, 'load');
-    await hook(MODULE_FREE_HOOK, 'free');
-    if (args.stopOnPanic !== false) {
-      await hook('panic', 'panic');
-      await hook('oops_begin', 'panic');
-    }
-  }
-
   protected override async configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): Promise<void> {
     this.sendResponse(response);
-    if (this.args.stopAtEntry) {
-      this.sendEvent(new StoppedEvent('entry', await this.currentThread()));
-    } else {
-      await this.resume();
-    }
-    if (this.args.modules?.length && this.target) void this.loadModules(this.target.workspace, this.args.modules);
+    await this.engine.configurationDone().catch((e) => this.sendEvent(new OutputEvent(`Ring0: ${errorText(e)}\n`, 'stderr')));
+    const target = this.engine.target;
+    if (this.args.modules?.length && target) void this.loadModules(target.workspace, this.args.modules);
   }
 
   private async loadModules(workspace: string, dirs: string[]): Promise<void> {
@@ -227,313 +138,51 @@ export class KernelDebugSession extends DebugSession {
 
   protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
     const file = args.source.path ?? args.source.name ?? '';
-    await this.withStopped(async () => {
-      await this.deleteBreakpoints(this.sourceBreakpoints.get(file) ?? []);
-      const infos: BreakpointInfo[] = [];
-      for (const bp of args.breakpoints ?? []) {
-        infos.push(await this.insertBreakpoint(mi.sourceLocation(this.gdbSourcePath(file), bp.line), bp, { line: bp.line, source: args.source }));
-      }
-      this.sourceBreakpoints.set(file, infos);
-      response.body = { breakpoints: infos.map((i) => i.dap) };
-    });
-    this.sendResponse(response);
+    const bps = this.engine.breakpoints;
+    const wanted = (args.breakpoints ?? []).map((bp) => ({ location: mi.sourceLocation(bps.gdbSourcePath(file), bp.line), bp, where: { line: bp.line, source: args.source } }));
+    await this.answer(response, 1012, async () => ({ breakpoints: await this.engine.withStopped(() => bps.replace('source', file, wanted)) }));
   }
 
   protected override async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
-    await this.withStopped(async () => {
-      await this.deleteBreakpoints(this.functionBreakpoints);
-      this.functionBreakpoints = [];
-      for (const bp of args.breakpoints) this.functionBreakpoints.push(await this.insertBreakpoint(bp.name, bp, {}));
-      response.body = { breakpoints: this.functionBreakpoints.map((i) => i.dap) };
-    });
-    this.sendResponse(response);
+    const wanted = args.breakpoints.map((bp) => ({ location: bp.name, bp, where: {} }));
+    await this.answer(response, 1012, async () => ({ breakpoints: await this.engine.withStopped(() => this.engine.breakpoints.replace('function', '', wanted)) }));
   }
-
-  private instructionBreakpoints: BreakpointInfo[] = [];
 
   protected override async setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): Promise<void> {
-    await this.withStopped(async () => {
-      await this.deleteBreakpoints(this.instructionBreakpoints);
-      this.instructionBreakpoints = [];
-      for (const bp of args.breakpoints) {
-        const addr = BigInt(bp.instructionReference) + BigInt(bp.offset ?? 0);
-        this.instructionBreakpoints.push(await this.insertBreakpoint(`*0x${addr.toString(16)}`, bp, {}));
-      }
-      response.body = { breakpoints: this.instructionBreakpoints.map((i) => i.dap) };
-    });
-    this.sendResponse(response);
+    const wanted = args.breakpoints.map((bp) => ({ location: `*0x${(BigInt(bp.instructionReference) + BigInt(bp.offset ?? 0)).toString(16)}`, bp, where: {} }));
+    await this.answer(response, 1012, async () => ({ breakpoints: await this.engine.withStopped(() => this.engine.breakpoints.replace('instruction', '', wanted)) }));
   }
-
-  /** gdb finds kernel files by their path relative to the tree root; module files by their full path. */
-  private gdbSourcePath(file: string): string {
-    const src = this.target?.sourceDir;
-    if (src && file.startsWith(src.replace(/\/$/, '') + '/')) return file.slice(src.replace(/\/$/, '').length + 1);
-    return kernelRelative(file) ?? file;
-  }
-
-  private async insertBreakpoint(location: string, bp: { condition?: string; hitCondition?: string; logMessage?: string }, where: { line?: number; source?: DebugProtocol.Source }): Promise<BreakpointInfo> {
-    const id = this.nextBreakpointId++;
-    let hit: HitCondition | undefined;
-    try {
-      hit = bp.hitCondition ? parseHitCondition(bp.hitCondition) : undefined;
-    } catch (e) {
-      return { gdbId: -1, hits: 0, dap: { id, verified: false, message: errorText(e), ...where } };
-    }
-    try {
-      const r = await this.gdb!.send(mi.breakInsert({ location, condition: bp.condition || undefined, hardware: this.args.hardwareBreakpoints }));
-      const info: BreakpointInfo = { gdbId: miNumber(miTuple(r.bkpt)?.number) ?? -1, hit, hits: 0, log: bp.logMessage ? parseLogMessage(bp.logMessage) : undefined, dap: { id, verified: false, ...where } };
-      this.applyGdbBreakpoint(info, miTuple(r.bkpt) ?? {});
-      this.byGdbId.set(info.gdbId, info);
-      return info;
-    } catch (e) {
-      return { gdbId: -1, hits: 0, dap: { id, verified: false, message: errorText(e), ...where } };
-    }
-  }
-
-  /** Fills a DAP breakpoint from gdb's view: pending ones are unverified until their module loads. */
-  private applyGdbBreakpoint(info: BreakpointInfo, b: MiTuple): boolean {
-    const pending = miString(b.pending) !== undefined || miString(b.addr) === '<PENDING>';
-    const loc = miTuple(miList(b.locations)[0]) ?? b;
-    const line = miNumber(loc.line) ?? miNumber(b.line);
-    const file = miString(loc.fullname) ?? miString(b.fullname);
-    const before = info.dap.verified;
-    info.dap.verified = !pending;
-    info.dap.message = pending ? 'pending: binds when the code that holds it is loaded (e.g. when the module is inserted)' : undefined;
-    if (!pending && line) info.dap.line = line;
-    if (!pending && file && !info.dap.source) info.dap.source = new Source(path.basename(file), framePath({ fullname: file }, this.target?.sourceDir));
-    const addr = miString(loc.addr);
-    if (addr?.startsWith('0x')) info.dap.instructionReference = addr;
-    return before !== info.dap.verified;
-  }
-
-  private async deleteBreakpoints(list: BreakpointInfo[]): Promise<void> {
-    const ids = list.map((b) => b.gdbId).filter((id) => id > 0);
-    for (const id of ids) this.byGdbId.delete(id);
-    if (ids.length) await this.gdb!.send(mi.breakDelete(ids)).catch(() => undefined);
-  }
-
-  /** Breakpoints can only change while the target is stopped: interrupt, run, resume. */
-  private async withStopped(fn: () => Promise<void>): Promise<void> {
-    if (!this.gdb) return fn();
-    if (!this.running) return fn();
-    this.internalStop = true;
-    const stopped = new Promise<void>((r) => (this.onInternalStop = r));
-    await this.gdb.send(mi.execInterrupt());
-    await stopped;
-    try {
-      await fn();
-    } finally {
-      this.internalStop = false;
-      await this.resume();
-    }
-  }
-
-  private internalStop = false;
-  private onInternalStop?: () => void;
 
   // ---- execution ---------------------------------------------------------------------------------
 
-  private async resume(): Promise<void> {
-    const stale = this.vars.reset();
-    this.frames.reset();
-    this.running = true;
-    try {
-      await this.gdb!.send(mi.execContinue());
-    } catch (e) {
-      this.running = false;
-      throw e;
-    }
-    // Variable objects of the last stop are deleted while the kernel runs, off the stepping path.
-    for (const v of stale) void this.gdb!.send(mi.varDelete(v)).catch(() => undefined);
-  }
-
-  private async onExec(cls: string, r: MiTuple): Promise<void> {
-    if (cls === 'running') {
-      this.running = true;
-      return;
-    }
-    if (cls !== 'stopped') return;
-    this.running = false;
-    const thread = miNumber(r['thread-id']) ?? this.lastThread;
-    this.lastThread = thread;
-    if (this.internalStop) {
-      this.onInternalStop?.();
-      return;
-    }
-    const reason = stopReason(r);
-    if (reason === 'exited') {
-      this.sendEvent(new OutputEvent('The VM has gone (QEMU exited or the stub closed).\n', 'stderr'));
-      await this.teardown();
-      this.sendEvent(new TerminatedEvent());
-      return;
-    }
-    try {
-      if (reason === 'breakpoint') {
-        const id = miNumber(r.bkptno) ?? -1;
-        const hook = this.hooks.get(id);
-        if (hook === 'load' || hook === 'free') {
-          // A module hook never stops the user's session, even when reading the module fails.
-          await this.onModuleHook(hook, thread).catch((e) => this.sendEvent(new OutputEvent(`Ring0: module symbols: ${errorText(e)}\n`, 'stderr')));
-          await this.resume();
-          return;
-        }
-        if (hook === 'panic') {
-          this.panicStop = true;
-          this.sendEvent(new StoppedEvent('exception', thread, 'Kernel oops/panic'));
-          return;
-        }
-        const info = this.byGdbId.get(id);
-        if (info) {
-          info.hits++;
-          if (info.hit && !hitConditionMet(info.hit, info.hits)) {
-            await this.resume();
-            return;
-          }
-          if (info.log) {
-            this.sendEvent(new OutputEvent(`${await this.formatLog(info.log, thread)}\n`, 'console'));
-            await this.resume();
-            return;
-          }
-        }
-      }
-    } catch (e) {
-      this.sendEvent(new OutputEvent(`Ring0: ${errorText(e)}\n`, 'stderr'));
-    }
-    this.panicStop = false;
-    this.sendEvent(new StoppedEvent(reason === 'unknown' || reason === 'signal' ? 'pause' : reason, thread));
-  }
-
-  private async formatLog(parts: ReturnType<typeof parseLogMessage>, thread: number): Promise<string> {
-    let out = '';
-    for (const p of parts) {
-      if ('text' in p) out += p.text;
-      else {
-        try {
-          out += miString((await this.gdb!.send(mi.dataEvaluate(p.expr, thread, 0))).value) ?? '';
-        } catch (e) {
-          out += `<${errorText(e)}>`;
-        }
-      }
-    }
-    return out;
-  }
-
-  private async onModuleHook(kind: 'load' | 'free', thread: number): Promise<void> {
-    const gdb = this.gdb!;
-    if (kind === 'free') {
-      const name = parseCharArray(miString((await gdb.send(mi.dataEvaluate('mod->name', thread, 0))).value) ?? '');
-      const m = name ? this.modules.get(moduleKey(name)) : undefined;
-      if (m && name) {
-        await gdb.console(`remove-symbol-file -a 0x${m.text.toString(16)}`).catch(() => undefined);
-        this.modules.delete(moduleKey(name));
-        this.sendEvent(new ModuleEvent('removed', { id: moduleKey(name), name }));
-      }
-      return;
-    }
-    const m = await readModule(gdb, thread);
-    const old = this.modules.get(moduleKey(m.name));
-    if (old) await gdb.console(`remove-symbol-file -a 0x${old.text.toString(16)}`).catch(() => undefined);
-    const roots = [this.target!.workspace, ...(this.target?.sourceDir ? [] : [])];
-    m.file = findModuleFile(m.name, roots);
-    this.modules.set(moduleKey(m.name), m);
-    const module: DebugProtocol.Module = {
-      id: moduleKey(m.name), name: m.name, path: m.file, addressRange: `0x${m.text.toString(16)}`,
-      symbolStatus: m.file ? 'Symbols loaded' : 'No symbols: no matching .ko in the workspace',
-    };
-    if (m.file) {
-      await gdb.console(addSymbolFileCommand(m.file, m), 60_000);
-      this.sendEvent(new OutputEvent(`Ring0: loaded symbols of module ${m.name} from ${path.relative(this.target!.workspace, m.file)} at 0x${m.text.toString(16)}\n`, 'console'));
-    }
-    this.sendEvent(new ModuleEvent(old ? 'changed' : 'new', module));
-    await this.refreshBreakpoints();
-  }
-
-  /** After symbols change, pending breakpoints may have bound: report the new state. */
-  private async refreshBreakpoints(): Promise<void> {
-    const r = await this.gdb!.send('-break-list');
-    const body = miTuple(r.BreakpointTable);
-    for (const b of miList(body?.body)) {
-      const t = miTuple(b);
-      const info = t && this.byGdbId.get(miNumber(t.number) ?? -1);
-      if (t && info && this.applyGdbBreakpoint(info, t)) this.sendEvent(new BreakpointEvent('changed', info.dap as DebugProtocol.Breakpoint));
-    }
-  }
-
-  private onNotify(cls: string, r: MiTuple): void {
-    if (cls === 'thread-group-exited' && !this.ending) {
-      // The stub's connection closed under gdb: QEMU died or the VM was stopped.
-      this.sendEvent(new OutputEvent("The VM's gdb stub closed: QEMU exited or the VM was stopped. See the VM view or 'ring0 vm status'.\n", 'important'));
-      void this.teardown().then(() => this.sendEvent(new TerminatedEvent()));
-      return;
-    }
-    if (cls === 'breakpoint-modified') {
-      const b = miTuple(r.bkpt);
-      const info = b && this.byGdbId.get(miNumber(b.number) ?? -1);
-      if (b && info && this.applyGdbBreakpoint(info, b)) this.sendEvent(new BreakpointEvent('changed', info.dap as DebugProtocol.Breakpoint));
-    }
-  }
-
-  private async currentThread(): Promise<number> {
-    try {
-      const r = await this.gdb!.send(mi.threadInfo());
-      return miNumber(r['current-thread-id']) ?? this.lastThread;
-    } catch {
-      return this.lastThread;
-    }
-  }
-
   protected override async continueRequest(response: DebugProtocol.ContinueResponse): Promise<void> {
-    await this.run(response, () => this.resume());
-    response.body = { allThreadsContinued: true };
+    await this.answer(response, 1003, async () => {
+      await this.engine.continue();
+      return { allThreadsContinued: true };
+    }, true);
   }
 
   protected override async nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): Promise<void> {
-    await this.step(response, mi.execNext(args.threadId, args.granularity === 'instruction'));
+    await this.answer(response, 1003, () => this.engine.step(mi.execNext(args.threadId, args.granularity === 'instruction')), true);
   }
 
   protected override async stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): Promise<void> {
-    await this.step(response, mi.execStep(args.threadId, args.granularity === 'instruction'));
+    await this.answer(response, 1003, () => this.engine.step(mi.execStep(args.threadId, args.granularity === 'instruction')), true);
   }
 
   protected override async stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): Promise<void> {
-    await this.step(response, mi.execFinish(args.threadId));
-  }
-
-  protected override async stepBackRequest(response: DebugProtocol.StepBackResponse): Promise<void> {
-    this.sendErrorResponse(response, { id: 1002, format: 'stepping back is not supported on a live kernel', showUser: true });
-  }
-
-  private async step(response: DebugProtocol.Response, command: string): Promise<void> {
-    const stale = this.vars.reset();
-    this.frames.reset();
-    await this.run(response, async () => {
-      this.running = true;
-      await this.gdb!.send(command);
-    });
-    for (const v of stale) void this.gdb!.send(mi.varDelete(v)).catch(() => undefined);
-  }
-
-  private async run(response: DebugProtocol.Response, fn: () => Promise<void>): Promise<void> {
-    try {
-      await fn();
-      this.sendResponse(response);
-    } catch (e) {
-      this.running = false;
-      this.sendErrorResponse(response, { id: 1003, format: errorText(e), showUser: true });
-    }
+    await this.answer(response, 1003, () => this.engine.step(mi.execFinish(args.threadId)), true);
   }
 
   protected override async pauseRequest(response: DebugProtocol.PauseResponse): Promise<void> {
-    await this.run(response, async () => {
-      await this.gdb!.send(mi.execInterrupt());
-    });
+    await this.answer(response, 1003, () => this.engine.pause(), true);
   }
 
   // ---- state -------------------------------------------------------------------------------------
 
   protected override async threadsRequest(response: DebugProtocol.ThreadsResponse): Promise<void> {
     try {
-      const r = await this.gdb!.send(mi.threadInfo());
+      const r = await this.engine.gdb.send(mi.threadInfo());
       response.body = {
         threads: miList(r.threads).map((t) => {
           const tt = miTuple(t) ?? {};
@@ -542,144 +191,57 @@ export class KernelDebugSession extends DebugSession {
         }),
       };
     } catch {
-      response.body = { threads: [new Thread(this.lastThread, `CPU ${this.lastThread - 1}`)] };
+      response.body = { threads: [new Thread(this.engine.thread, `CPU ${this.engine.thread - 1}`)] };
     }
     this.sendResponse(response);
   }
 
   protected override async stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
     const max = this.args.maxStackDepth ?? DEFAULT_MAX_DEPTH;
-    const start = args.startFrame ?? 0;
-    const levels = Math.min(args.levels || max, max - start);
-    try {
-      if (levels <= 0) {
-        response.body = { stackFrames: [], totalFrames: start };
-      } else {
-        const r = await this.gdb!.send(mi.stackListFrames(args.threadId, start, start + levels - 1));
-        const frames = miList(r.stack).map((f) => toGdbFrame(miTuple(f) ?? {}));
-        const fault = this.panicStop ? faultingFrameIndex(frames) : 0;
-        const stackFrames = frames.map((f, i) => this.toStackFrame(args.threadId, f, this.panicStop && i < fault));
-        const synthetic = this.panicStop && start === 0 ? await this.faultFrame(args.threadId, frames) : undefined;
-        if (synthetic) {
-          // Where gdb's unwind stops (?? after the exception entry), show the faulting location instead.
-          const at = fault < frames.length && !frames[fault].func ? fault : Math.min(fault, frames.length);
-          let end = at;
-          while (end < frames.length && !frames[end].func) end++;
-          stackFrames.splice(at, end - at, synthetic);
-        }
-        response.body = {
-          stackFrames,
-          // Only claim more frames when gdb returned a full page (bounded by maxStackDepth).
-          totalFrames: frames.length === levels && start + levels < max ? start + levels + 1 : start + frames.length,
-        };
-      }
-      this.sendResponse(response);
-    } catch (e) {
-      this.sendErrorResponse(response, { id: 1004, format: errorText(e) });
-    }
-  }
-
-  /** A frame for the faulting instruction, from the pt_regs the oops machinery was handed. */
-  private async faultFrame(thread: number, frames: GdbFrame[]): Promise<DebugProtocol.StackFrame | undefined> {
-    for (const f of frames) {
-      if (!REGS_HOLDERS.test(f.func ?? '')) continue;
-      try {
-        const ip = parseAddress(miString((await this.gdb!.send(mi.dataEvaluate('regs->ip', thread, f.level))).value) ?? '');
-        if (!ip) continue;
-        const hex = `0x${ip.toString(16)}`;
-        const where = parseInfoLine(await this.gdb!.console(`info line *${hex}`)) ?? {};
-        const p = where.file ? framePath({ fullname: where.file }, this.target?.sourceDir) : undefined;
-        const id = this.frames.create({ thread, level: f.level, faultRegs: true });
-        const sf: DebugProtocol.StackFrame = new StackFrame(id, where.func ?? hex, p ? new Source(path.basename(p), p) : undefined, where.line ?? 0, 1);
-        sf.instructionPointerReference = hex;
-        return sf;
-      } catch {
-        // this frame has no readable regs: try the next one
-      }
-    }
-    return undefined;
-  }
-
-  private toStackFrame(thread: number, f: GdbFrame, subtle: boolean): DebugProtocol.StackFrame {
-    const id = this.frames.create({ thread, level: f.level });
-    const name = f.func ?? f.addr ?? '??';
-    const p = framePath(f, this.target?.sourceDir);
-    const sf: DebugProtocol.StackFrame = new StackFrame(id, name, p ? new Source(path.basename(p), p) : undefined, f.line ?? 0, 1);
-    if (p && !this.target?.sourceDir && kernelRelative(p)) {
-      (sf.source as DebugProtocol.Source).origin = "kernel source not installed: run 'ring0 setup --kernel-source'";
-    }
-    if (f.addr) sf.instructionPointerReference = f.addr;
-    if (!p) sf.presentationHint = 'subtle';
-    if (subtle) sf.presentationHint = 'subtle';
-    return sf;
+    await this.answer(response, 1004, () => this.engine.stack.page(args.threadId, args.startFrame ?? 0, args.levels ?? 0, max, this.engine.oopsStop));
   }
 
   protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {
-    const f = this.frames.get(args.frameId);
+    const f = this.engine.stack.frame(args.frameId);
     if (!f) {
       this.sendErrorResponse(response, { id: 1005, format: 'that frame is gone: the kernel has run since' });
       return;
     }
-    if (f.faultRegs) {
+    const vars = this.engine.vars;
+    await this.answer(response, 1005, async () => {
       // The faulting frame has no gdb frame of its own: show the registers saved at the fault.
-      try {
-        const regs = await this.vars.evaluate(this.gdb!, '*regs', f.thread, f.level);
-        response.body = { scopes: [new Scope('Registers at the fault', regs.variablesReference, false)] };
-        this.sendResponse(response);
-      } catch (e) {
-        this.sendErrorResponse(response, { id: 1005, format: errorText(e) });
-      }
-      return;
-    }
-    response.body = {
-      scopes: [
-        new Scope('Locals', this.vars.scope({ kind: 'locals', thread: f.thread, frame: f.level }), false),
-        new Scope('Registers', this.vars.scope({ kind: 'registers', thread: f.thread, frame: f.level }), true),
-      ],
-    };
-    this.sendResponse(response);
+      if (f.faultRegs) return { scopes: [new Scope('Registers at the fault', (await vars.evaluate(this.engine.gdb, '*regs', f.thread, f.level)).variablesReference, false)] };
+      return {
+        scopes: [
+          new Scope('Locals', vars.scope({ kind: 'locals', thread: f.thread, frame: f.level }), false),
+          new Scope('Registers', vars.scope({ kind: 'registers', thread: f.thread, frame: f.level }), true),
+        ],
+      };
+    });
   }
 
   protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
-    try {
-      const ref = this.vars.get(args.variablesReference);
+    const { vars, gdb } = this.engine;
+    await this.answer(response, 1006, async () => {
+      const ref = vars.get(args.variablesReference);
       if (!ref) throw new Error('those variables are gone: the kernel has run since');
-      let variables: DebugProtocol.Variable[];
-      if (ref.kind === 'locals') variables = await this.vars.locals(this.gdb!, ref.thread, ref.frame);
-      else if (ref.kind === 'registers') variables = await this.registers(ref.thread, ref.frame);
-      else variables = await this.vars.children(this.gdb!, ref as Extract<VarRef, { kind: 'var' }>, args.start, args.count);
-      response.body = { variables };
-      this.sendResponse(response);
-    } catch (e) {
-      this.sendErrorResponse(response, { id: 1006, format: errorText(e) });
-    }
-  }
-
-  private async registers(thread: number, frame: number): Promise<DebugProtocol.Variable[]> {
-    if (!this.registerNames) this.registerNames = miList((await this.gdb!.send(mi.listRegisterNames()))['register-names']).map((n) => miString(n) ?? '');
-    const r = await this.gdb!.send(mi.listRegisterValues(thread, frame));
-    const out: DebugProtocol.Variable[] = [];
-    for (const v of miList(r['register-values'])) {
-      const t = miTuple(v);
-      const name = this.registerNames[miNumber(t?.number) ?? -1];
-      const value = miString(t?.value);
-      // The general-purpose, segment and control registers; vector registers are noise here.
-      if (!name || value === undefined || /^(st\d|f|x|y|k|zmm|ymm|xmm|mxcsr|fop|fstat|fctrl|ftag|fiseg|fioff|foseg|fooff)/.test(name)) continue;
-      out.push({ name, value, variablesReference: 0, evaluateName: `$${name}`, memoryReference: /^0x/.test(value) ? value : undefined });
-    }
-    return out;
+      if (ref.kind === 'locals') return { variables: await vars.locals(gdb, ref.thread, ref.frame) };
+      if (ref.kind === 'registers') return { variables: await this.engine.registers.read(ref.thread, ref.frame) };
+      return { variables: await vars.children(gdb, ref as Extract<VarRef, { kind: 'var' }>, args.start, args.count) };
+    });
   }
 
   protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
-    const frame = args.frameId !== undefined ? this.frames.get(args.frameId) : undefined;
+    const frame = args.frameId !== undefined ? this.engine.stack.frame(args.frameId) : undefined;
     try {
+      const gdb = this.engine.gdb;
       const expr = args.expression.trim();
       if (args.context === 'repl' && (expr.startsWith('>') || expr.startsWith('-'))) {
         // `> info registers` runs a gdb CLI command; `-data-list-...` a raw MI command.
-        const text = expr.startsWith('>') ? await this.gdb!.console(expr.slice(1).trim()) : JSON.stringify(await this.gdb!.send(expr));
+        const text = expr.startsWith('>') ? await gdb.console(expr.slice(1).trim()) : JSON.stringify(await gdb.send(expr));
         response.body = { result: text.trimEnd(), variablesReference: 0 };
       } else {
-        response.body = await this.vars.evaluate(this.gdb!, expr, frame?.thread, frame?.level);
+        response.body = await this.engine.vars.evaluate(gdb, expr, frame?.thread, frame?.level);
       }
       this.sendResponse(response);
     } catch (e) {
@@ -688,148 +250,71 @@ export class KernelDebugSession extends DebugSession {
   }
 
   protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
-    try {
-      const ref = this.vars.get(args.variablesReference);
+    await this.answer(response, 1008, async () => {
+      const ref = this.engine.vars.get(args.variablesReference);
       if (!ref) throw new Error('that variable is gone: the kernel has run since');
-      if (ref.kind === 'registers') {
-        const r = await this.gdb!.send(mi.dataEvaluate(`$${args.name} = ${args.value}`, ref.thread, ref.frame));
-        response.body = { value: miString(r.value) ?? args.value };
-      } else {
-        response.body = await this.vars.assign(this.gdb!, ref, args.name, args.value);
-      }
-      this.sendResponse(response);
-    } catch (e) {
-      this.sendErrorResponse(response, { id: 1008, format: errorText(e), showUser: true });
-    }
+      if (ref.kind === 'registers') return { value: await this.engine.registers.assign(ref.thread, ref.frame, args.name, args.value) };
+      return this.engine.vars.assign(this.engine.gdb, ref, args.name, args.value);
+    }, true);
   }
 
   protected override async readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): Promise<void> {
-    try {
-      const start = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
-      const count = Math.min(args.count, 1 << 20);
-      const address = `0x${start.toString(16)}`;
-      let bytes = Buffer.alloc(0);
-      try {
-        const r = await this.gdb!.send(mi.readMemory(address, count));
-        const block = miTuple(miList(r.memory)[0]);
-        bytes = Buffer.from(miString(block?.contents) ?? '', 'hex');
-      } catch {
-        // unreadable (unmapped) memory is reported as such, not as an error
-      }
-      response.body = { address, data: bytes.toString('base64'), unreadableBytes: count - bytes.length };
-      this.sendResponse(response);
-    } catch (e) {
-      this.sendErrorResponse(response, { id: 1009, format: errorText(e) });
-    }
+    await this.answer(response, 1009, async () => {
+      const m = await readMemory(this.engine.gdb, args.memoryReference, args.offset ?? 0, args.count);
+      return { address: m.address, data: m.data.toString('base64'), unreadableBytes: m.unreadableBytes };
+    });
   }
 
   protected override async writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): Promise<void> {
-    try {
-      const start = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
-      const data = Buffer.from(args.data, 'base64');
-      await this.gdb!.send(mi.writeMemory(`0x${start.toString(16)}`, data.toString('hex')));
-      response.body = { bytesWritten: data.length };
-      this.sendResponse(response);
-      this.sendEvent({ event: 'memory', seq: 0, type: 'event', body: { memoryReference: args.memoryReference, offset: args.offset ?? 0, count: data.length } } as DebugProtocol.MemoryEvent);
-    } catch (e) {
-      this.sendErrorResponse(response, { id: 1010, format: errorText(e), showUser: true });
-    }
+    const data = Buffer.from(args.data, 'base64');
+    const ok = await this.answer(response, 1010, async () => {
+      await writeMemory(this.engine.gdb, args.memoryReference, args.offset ?? 0, data);
+      return { bytesWritten: data.length };
+    }, true);
+    if (ok) this.sendEvent(new MemoryEvent(args.memoryReference, args.offset ?? 0, data.length));
   }
 
   protected override async disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): Promise<void> {
-    try {
-      const base = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
-      const before = Math.max(0, -(args.instructionOffset ?? 0));
-      const count = args.instructionCount;
-      // x86 instructions are 1-15 bytes: decode from well before the address and keep the run that lands on it.
-      const from = base - BigInt(before * 15 + 32);
-      const to = base + BigInt(Math.max(count - before, 1) * 15 + 16);
-      const r = await this.gdb!.send(mi.disassemble(`0x${from.toString(16)}`, `0x${to.toString(16)}`), 60_000);
-      const lines = disassemblyLines(r);
-      const at = lines.findIndex((l) => BigInt(l.address) >= base);
-      const first = (at < 0 ? lines.length : at) + (args.instructionOffset ?? 0);
-      const out: DebugProtocol.DisassembledInstruction[] = [];
-      for (let i = first; out.length < count; i++) {
-        if (i >= 0 && i < lines.length) out.push(lines[i]);
-        else out.push({ address: '0x0', instruction: '??', presentationHint: 'invalid' });
-        if (i > lines.length + count) break;
-      }
-      response.body = { instructions: out };
-      this.sendResponse(response);
-    } catch (e) {
-      this.sendErrorResponse(response, { id: 1011, format: errorText(e) });
-    }
+    await this.answer(response, 1011, async () => ({ instructions: await disassemble(this.engine.gdb, args.memoryReference, args.offset ?? 0, args.instructionOffset ?? 0, args.instructionCount) }));
   }
 
-  /** The library has no handler for DAP `modules`: it arrives as a custom request. */
-  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
-    if (command !== 'modules') {
+  /** The library has no handler for DAP `modules`: it arrives as a custom request, as does Ring0's run-state query. */
+  protected override async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
+    if (command === 'modules') {
+      (response as DebugProtocol.ModulesResponse).body = { modules: this.engine.modules.list() };
+      this.sendResponse(response);
+    } else if (command === RUN_STATE_REQUEST) {
+      await this.answer(response, 1013, () => this.engine.snapshot());
+    } else {
       super.customRequest(command, response, args);
-      return;
     }
-    (response as DebugProtocol.ModulesResponse).body = {
-      modules: [...this.modules.values()].map((m) => ({ id: moduleKey(m.name), name: m.name, path: m.file, addressRange: `0x${m.text.toString(16)}`, symbolStatus: m.file ? 'Symbols loaded' : 'No symbols' })),
-    };
-    this.sendResponse(response);
   }
 
   // ---- ending ------------------------------------------------------------------------------------
 
   protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): Promise<void> {
-    const keepVm = args?.terminateDebuggee === false;
-    if (keepVm && this.target) this.target.booted = false;
-    await this.teardown(true);
+    const target = this.engine.target;
+    if (args?.terminateDebuggee === false && target) target.booted = false;
+    await this.engine.teardown(true);
     this.sendResponse(response);
   }
 
   protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
-    await this.teardown(true);
+    await this.engine.teardown(true);
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
 
-  /** Detaches gdb (the kernel keeps running), ends gdb, and stops the VM if this session booted it. */
-  private async teardown(detach = false): Promise<void> {
-    if (this.ending) return;
-    this.ending = true;
-    const gdb = this.gdb;
-    if (gdb && !gdb.exited) {
-      if (detach) {
-        if (this.running) await gdb.send(mi.execInterrupt(), 5000).catch(() => undefined);
-        await gdb.send('-target-detach', 5000).catch(() => undefined);
-      }
-      await gdb.dispose();
-    }
-    this.stub?.close();
-    if (this.target) await releaseTarget(this.target).catch(() => undefined);
-  }
-}
-
-function disassemblyLines(r: MiTuple): DebugProtocol.DisassembledInstruction[] {
-  const out: DebugProtocol.DisassembledInstruction[] = [];
-  for (const src of miList(r.asm_insns)) {
-    const t = miTuple(src) ?? {};
-    const insns = t.line_asm_insn !== undefined ? miList(t.line_asm_insn) : [src];
-    const file = miString(t.fullname) ?? miString(t.file);
-    const line = miNumber(t.line);
-    for (const [k, i] of insns.entries()) {
-      const it = miTuple(i) ?? {};
-      const address = miString(it.address);
-      if (!address) continue;
-      const fn = miString(it['func-name']);
-      const off = miString(it.offset);
-      out.push({
-        address,
-        instruction: miString(it.inst) ?? '',
-        instructionBytes: miString(it.opcodes),
-        symbol: fn ? `${fn}+${off ?? 0}` : undefined,
-        ...(k === 0 && file && line ? { location: new Source(path.basename(file), file), line } : {}),
-      });
+  /** Sets the body FN returns, then responds (or sends FN's error as error ID); true when it succeeded. */
+  private async answer<B>(response: DebugProtocol.Response, id: number, fn: () => Promise<B>, showUser = false): Promise<boolean> {
+    try {
+      const body = await fn();
+      if (body !== undefined) response.body = body;
+      this.sendResponse(response);
+      return true;
+    } catch (e) {
+      this.sendErrorResponse(response, { id, format: errorText(e), showUser });
+      return false;
     }
   }
-  return out;
-}
-
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

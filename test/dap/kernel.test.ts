@@ -6,7 +6,6 @@ import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { kernelSourceDir } from '../../kernel/host/kernelSource';
 import { readState } from '../../kernel/vm/state';
@@ -18,7 +17,7 @@ import { CliDebugClient, SocketDebugClient } from './cliDebugClient';
 
 describe('kernel debug adapter (real gdb, real QEMU)', () => {
   let ws: string;
-  let dc: DebugClient;
+  let dc: CliDebugClient;
   let helloC: string;
   const output: string[] = [];
 
@@ -63,7 +62,9 @@ describe('kernel debug adapter (real gdb, real QEMU)', () => {
       await inspectOpenat(stop);
     } finally {
       await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
-      await dc.continueRequest({ threadId: stop.body.threadId! });
+      const c = await dc.continueRequest({ threadId: stop.body.threadId! });
+      // The body is set before the response goes out (it once was set after).
+      assert.equal(c.body?.allThreadsContinued, true, JSON.stringify(c));
     }
     const r = await exec;
     assert.equal(r.code, 0, r.stderr.toString());
@@ -162,6 +163,11 @@ describe('kernel debug adapter (real gdb, real QEMU)', () => {
     assert.notEqual(r.code, 0, 'the oops killed the reading process');
   });
 
+  it('the transcript: every stopped answers a user action or breakpoint; the client always saw what gdb did', async () => {
+    const bad = await dc.violations();
+    assert.deepEqual(bad, [], dc.dump());
+  });
+
   it('disconnecting a launch stops the VM it booted and leaves no QEMU behind', async () => {
     const s = readState(vmPaths(ws));
     await dc.disconnectRequest({});
@@ -172,7 +178,7 @@ describe('kernel debug adapter (real gdb, real QEMU)', () => {
 
 describe('ring0 dap (the CLI) when QEMU dies mid-session', () => {
   let ws: string;
-  let dc: DebugClient;
+  let dc: SocketDebugClient;
   let server: ChildProcess | undefined;
   const output: string[] = [];
   before(async () => {
@@ -212,5 +218,6 @@ describe('ring0 dap (the CLI) when QEMU dies mid-session', () => {
     process.kill(qemu, 'SIGKILL');
     await terminated;
     assert.match(output.join(''), /gdb stub closed|QEMU exited|VM has gone/);
+    assert.deepEqual(await dc.violations(), [], dc.dump());
   });
 });

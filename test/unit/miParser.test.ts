@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseMiLine, miList, miTuple, miString } from '../../debug-adapter/mi/parser';
-import { breakInsert, miQuote, varCreate } from '../../debug-adapter/mi/commands';
+import { breakInsert, miQuote, removeSymbolFile, substitutePath, varCreate } from '../../debug-adapter/mi/commands';
 
 describe('MI parser', () => {
   it('parses a stop record recorded from gdb 13 on QEMU', () => {
@@ -51,9 +51,15 @@ describe('MI command builders', () => {
     assert.ok(!/\n/.test(breakInsert({ location: 'x.c:1', condition: 'a\n-gdb-exit' })));
   });
 
-  it('build breakpoints with conditions, ignore counts and hardware', () => {
+  it('build breakpoints with conditions and hardware', () => {
     assert.equal(breakInsert({ location: '/w/hello.c:12' }), '-break-insert -f "/w/hello.c:12"');
-    assert.equal(breakInsert({ location: 'do_sys_openat2', condition: 'dfd == -100', ignoreCount: 2, hardware: true }), '-break-insert -h -f -c "dfd == -100" -i 2 "do_sys_openat2"');
-    assert.equal(breakInsert({ location: 'panic', pending: false, temporary: true }), '-break-insert -t "panic"');
+    assert.equal(breakInsert({ location: 'do_sys_openat2', condition: 'dfd == -100', hardware: true }), '-break-insert -h -f -c "dfd == -100" "do_sys_openat2"');
+    assert.equal(breakInsert({ location: 'panic', pending: false }), '-break-insert "panic"');
+  });
+
+  it('build the CLI commands MI lacks, quoting what would split into words', () => {
+    assert.equal(substitutePath('debian/build/x', '/src/linux'), 'set substitute-path debian/build/x /src/linux');
+    assert.equal(substitutePath('a', '/my "src"'), 'set substitute-path a "/my \\"src\\""');
+    assert.equal(removeSymbolFile(0xffffffffc0000000n), 'remove-symbol-file -a 0xffffffffc0000000');
   });
 });

@@ -1,0 +1,50 @@
+// Starting the engine's gdb: the process with its settings and index cache, the vmlinux, the stub
+// connection, and the check that the vmlinux is the running kernel's.
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { cacheDir } from '../../kernel/host/testHostPaths';
+import { GdbError, GdbProcess } from '../gdb/gdbProcess';
+import * as mi from '../mi/commands';
+import { miString } from '../mi/parser';
+import type { KernelTarget } from '../target/kernelTarget';
+
+/** Debian's build path of the cloud kernel's sources in its DWARF. */
+const DEBIAN_BUILD_PREFIXES = ['debian/build/build_amd64_none_cloud-amd64'];
+
+/** A gdb process for the target, its index cache set (configureGdb loads the vmlinux). */
+export function startGdb(t: KernelTarget, gdbPath: string | undefined): GdbProcess {
+  // gdb's index cache makes the second and later loads of the 590 MB DWARF vmlinux fast.
+  const cache = path.join(cacheDir(), 'gdb-index');
+  const logFile = process.env.RING0_DAP_LOG;
+  const trace = logFile ? (line: string) => appendFileSync(logFile, `${new Date().toISOString().slice(11, 23)} ${line}\n`) : undefined;
+  return new GdbProcess({ gdbPath, trace, args: ['-iex', 'set index-cache enabled on', '-iex', `set index-cache directory ${cache}`], cwd: t.workspace });
+}
+
+export async function configureGdb(gdb: GdbProcess, t: KernelTarget): Promise<void> {
+  await gdb.send(mi.gdbSet('mi-async on'));
+  await gdb.send(mi.gdbSet('confirm off'));
+  await gdb.send(mi.gdbSet('pagination off'));
+  await gdb.send(mi.gdbSet('print pretty off'));
+  await gdb.send(mi.gdbSet('breakpoint pending on'));
+  if (t.sourceDir) {
+    for (const from of DEBIAN_BUILD_PREFIXES) await gdb.console(mi.substitutePath(from, t.sourceDir));
+  }
+  await gdb.send(mi.fileSymbolFile(t.vmlinux), 180_000);
+}
+
+/** A vmlinux of another kernel puts breakpoints at the wrong places: compare its banner with the guest's. */
+export async function checkKernelMatches(gdb: GdbProcess, t: KernelTarget): Promise<void> {
+  try {
+    const banner = miString((await gdb.send(mi.dataEvaluate('(char*)linux_banner'))).value) ?? '';
+    if (t.release && banner && !banner.includes(t.release)) {
+      throw new Error(`${t.vmlinux} does not match the VM's kernel ${t.release} (its banner: ${banner.slice(0, 80)})`);
+    }
+    // Some of Debian's DWARF paths name the upstream version, which only the banner tells: "Debian 6.1.158-1".
+    // (the compiler's "Debian 12.2.0-14" comes first: the kernel's is the last one).
+    const upstream = [...banner.matchAll(/Debian (\d+\.\d+\.\d+)-/g)].at(-1)?.[1];
+    if (upstream && t.sourceDir) await gdb.console(mi.substitutePath(`/build/reproducible-path/linux-${upstream}`, t.sourceDir));
+  } catch (e) {
+    if (e instanceof GdbError) throw new Error(`cannot read the kernel through the gdb stub: ${e.message}`);
+    throw e;
+  }
+}
