@@ -50,5 +50,24 @@ export function loadCatalog(dir: string = defaultCatalogDir(), knownSeeds?: Read
       errors.push(e instanceof ManifestError ? e : new ManifestError(file, '(read)', (e as Error).message));
     }
   }
-  return { labs, errors };
+  return { labs: continuationOrder(labs), errors };
+}
+
+/** Folder order, except that a lab with `after` comes right after the lab it continues (chains stay whole). */
+export function continuationOrder<T extends { id: string; after?: string }>(labs: readonly T[]): T[] {
+  const ids = new Set(labs.map((l) => l.id));
+  const next = new Map<string, T[]>();
+  for (const l of labs) if (l.after && l.after !== l.id && ids.has(l.after)) next.set(l.after, [...(next.get(l.after) ?? []), l]);
+  const out: T[] = [];
+  const seen = new Set<string>();
+  const visit = (l: T) => {
+    if (seen.has(l.id)) return;
+    seen.add(l.id);
+    out.push(l);
+    for (const n of next.get(l.id) ?? []) visit(n);
+  };
+  // Roots first (labs continuing nothing known), then anything a cycle left out.
+  for (const l of labs) if (!(l.after && ids.has(l.after) && l.after !== l.id)) visit(l);
+  for (const l of labs) visit(l);
+  return out;
 }

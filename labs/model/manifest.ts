@@ -22,6 +22,8 @@ export interface LabManifest {
   track: string;
   /** File name of the seed in shared/seeds this lab comes from. */
   seed: string;
+  /** The lab this one continues (its starter is that lab's solution grown): listed right after it. */
+  after?: string;
   summary: string;
   objectives: LabObjective[];
   /** Markdown file with the steps, relative to the lab folder. */
@@ -86,6 +88,7 @@ export function validateManifest(raw: unknown, file: string, knownSeeds?: Readon
   const o = raw as Record<string, unknown>;
   const id = str(o, file, 'id', ID);
   const seed = str(o, file, 'seed');
+  const after = o.after !== undefined ? str(o, file, 'after', ID) : undefined;
   if (knownSeeds && !knownSeeds.has(seed)) throw new ManifestError(file, 'seed', `names no seed in shared/seeds (${seed})`);
   if (!Array.isArray(o.objectives) || o.objectives.length === 0) throw new ManifestError(file, 'objectives', 'must be a non-empty array');
   const objectives = o.objectives.map((x, i) => {
@@ -114,6 +117,7 @@ export function validateManifest(raw: unknown, file: string, knownSeeds?: Readon
     title: str(o, file, 'title'),
     track: str(o, file, 'track'),
     seed,
+    ...(after ? { after } : {}),
     summary: str(o, file, 'summary'),
     objectives,
     steps: relPath(o, file, 'steps'),

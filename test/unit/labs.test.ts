@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { defaultCatalogDir, loadCatalog } from '../../labs/model/catalog';
+import { continuationOrder, defaultCatalogDir, loadCatalog } from '../../labs/model/catalog';
 import { checkLab, unmetRequirements } from '../../labs/model/check';
 import { parseCheckerOutput, validateManifest } from '../../labs/model/manifest';
 import { requirementProbes } from '../../labs/model/requirements';
@@ -48,6 +48,18 @@ describe('lab catalog', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('lists a lab right after the lab it continues (the toy kernel chain), whatever the folder names', () => {
+    const ids = loadCatalog().labs.map((l) => l.id);
+    const chain = ['oskernel-multiboot', 'oskernel-idt', 'oskernel-pmm', 'oskernel-paging', 'oskernel-timer', 'oskernel-threads', 'oskernel-usermode'];
+    const at = ids.indexOf(chain[0]);
+    assert.deepEqual(ids.slice(at, at + chain.length), chain);
+    const order = (labs: { id: string; after?: string }[]) => continuationOrder(labs).map((l) => l.id);
+    assert.deepEqual(order([{ id: 'a' }, { id: 'c', after: 'b' }, { id: 'b' }, { id: 'd' }]), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(order([{ id: 'x', after: 'missing' }, { id: 'y' }]), ['x', 'y'], 'an unknown predecessor keeps folder order');
+    assert.deepEqual(order([{ id: 'p', after: 'q' }, { id: 'q', after: 'p' }]).sort(), ['p', 'q'], 'a cycle loses no lab');
+    assert.throws(() => validateManifest({ id: 'ab', title: 't', track: 't', seed: 's', summary: 's', steps: 's', starter: 's', objectives: [{ id: 'ok', text: 't' }], after: 'Not An Id', checker: { guest: 'c' } }, 'lab.json'), /after: must match/);
   });
 
   it('reads PASS/FAIL lines and ignores everything else', () => {
