@@ -2,7 +2,7 @@
 // directory; ccache when installed; progress from Kbuild's output; compiler messages as diagnostics on
 // the tree's files. Incremental: a build killed half-way resumes where it stopped.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCompilerOutput, toCharColumns, type Diagnostic } from '../build/diagnostics';
 import { AGENT_REQUIRED } from './fragments';
@@ -32,6 +32,8 @@ export interface KernelBuildOptions {
 
 /** Written into the build dir after a successful build; what `--kernel build` boots. */
 export const BUILD_INFO = 'ring0-build.json';
+/** Present while the last build of a directory failed: nothing boots it until a build succeeds. */
+export const BUILD_FAILED = 'ring0-build-failed.json';
 /** modules_install's INSTALL_MOD_PATH inside the build dir. */
 export const MODULES_ROOT = 'ring0-modules';
 
@@ -126,15 +128,17 @@ export async function buildKernel(opts: KernelBuildOptions): Promise<KernelBuild
     parseCompilerOutput(built.output, { userDir: source, searchDirs: [source, buildDir], exists: existsSync }),
     (f) => { try { return readFileSync(f, 'utf8'); } catch { return undefined; } },
   );
+  const failed = (log: string): KernelBuildResult => {
+    writeFileSync(path.join(buildDir, BUILD_FAILED), JSON.stringify({ at: new Date().toISOString(), diagnostics: diagnostics.filter((d) => d.severity === 'error') }, null, 2) + '\n');
+    return { ok: false, buildDir, seconds: seconds(), diagnostics, log: log.trim().split('\n').slice(-30).join('\n') };
+  };
   if (built.code !== 0) {
-    return { ok: false, buildDir, seconds: seconds(), diagnostics, log: built.output.trim().split('\n').slice(-30).join('\n') };
+    return failed(built.output);
   }
   opts.progress?.('modules_install');
   const modRoot = path.join(buildDir, MODULES_ROOT);
   const inst = await runMake([...base, `INSTALL_MOD_PATH=${modRoot}`, 'modules_install'], opts, () => undefined);
-  if (inst.code !== 0) {
-    return { ok: false, buildDir, seconds: seconds(), diagnostics, log: inst.output.trim().split('\n').slice(-30).join('\n') };
-  }
+  if (inst.code !== 0) return failed(inst.output);
   const release = readFileSync(path.join(buildDir, 'include/config/kernel.release'), 'utf8').trim();
   const info: BuildInfo = {
     image: path.join(buildDir, 'arch/x86/boot/bzImage'),
@@ -150,5 +154,6 @@ export async function buildKernel(opts: KernelBuildOptions): Promise<KernelBuild
   const tmp = path.join(buildDir, `${BUILD_INFO}.tmp`);
   writeFileSync(tmp, JSON.stringify(info, null, 2) + '\n');
   renameSync(tmp, path.join(buildDir, BUILD_INFO));
+  rmSync(path.join(buildDir, BUILD_FAILED), { force: true });
   return { ok: true, image: info.image, vmlinux: info.vmlinux, release, modulesDir: info.modulesDir, buildDir, seconds: info.seconds, diagnostics };
 }

@@ -162,3 +162,24 @@ describe('Kbuild output and settings', () => {
     assert.match(defaultBuildDir('/cache/linux-source-6.1', 'minimal', '/ws'), /kernels\/linux-source-6\.1-minimal$/);
   });
 });
+
+describe('agent restart loop (#18 item 12)', () => {
+  it("parses the guest's give-up line with the agent's stderr", async () => {
+    const { parseAgentGaveUp, gaveUpMessage } = await import('../../kernel/vm/agentGiveUp');
+    const serial = [
+      '[    1.2] Run /init as init process',
+      'ring0-agent-stderr: ring0-agent: signalfd: Function not implemented',
+      'ring0: agent exited with status 1; restarting',
+      'ring0-agent-stderr: ring0-agent: signalfd: Function not implemented',
+      'RING0-AGENT-GAVE-UP status=1 exits=3',
+    ].join('\r\n');
+    const g = parseAgentGaveUp(serial);
+    assert.deepEqual(g, { status: 1, exits: 3, stderr: ['ring0-agent: signalfd: Function not implemented'] });
+    const msg = gaveUpMessage(g!);
+    assert.match(msg, /exited 3 times in a row/);
+    assert.match(msg, /signalfd: Function not implemented/);
+    assert.match(msg, /SIGNALFD/);
+    assert.match(gaveUpMessage(g!, ['SIGNALFD', 'EVENTFD']), /CONFIG_SIGNALFD, CONFIG_EVENTFD/);
+    assert.equal(parseAgentGaveUp('ring0: agent exited with status 1; restarting\n'), undefined);
+  });
+});
