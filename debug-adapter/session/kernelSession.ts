@@ -14,6 +14,7 @@ import * as mi from '../mi/commands';
 import { miList, miNumber, miString, miTuple, type MiTuple } from '../mi/parser';
 import { bridgeUnixSocket, type StubBridge } from '../target/stubBridge';
 import { releaseTarget, resolveTarget, type KernelTarget } from '../target/kernelTarget';
+import { loadGdbScripts } from '../target/ownKernel';
 import { faultingFrameIndex, framePath, kernelRelative, stopReason, toGdbFrame, vcpuName, type GdbFrame } from './frames';
 import { hitConditionMet, parseHitCondition, parseLogMessage, type HitCondition } from './hitCondition';
 import { REGS_HOLDERS, parseInfoLine } from './faultFrame';
@@ -162,12 +163,14 @@ export class KernelDebugSession extends DebugSession {
     await gdb.send(mi.gdbSet('pagination off'));
     await gdb.send(mi.gdbSet('print pretty off'));
     await gdb.send(mi.gdbSet('breakpoint pending on'));
-    if (t.sourceDir) {
+    // A kernel of your own names the tree's files in its DWARF: no substitute-path.
+    if (t.sourceDir && !t.ownBuild) {
       for (const from of ['debian/build/build_amd64_none_cloud-amd64']) {
         await gdb.console(`set substitute-path ${from} ${t.sourceDir}`);
       }
     }
     await gdb.send(mi.fileSymbolFile(t.vmlinux), 180_000);
+    if (t.ownBuild) await loadGdbScripts(t.ownBuild, (c) => gdb.console(c), (l) => this.sendEvent(new OutputEvent(`Ring0: ${l}\n`, 'console')));
   }
 
   /** A vmlinux of another kernel puts breakpoints at the wrong places: compare its banner with the guest's. */
@@ -181,7 +184,7 @@ export class KernelDebugSession extends DebugSession {
       // Some of Debian's DWARF paths name the upstream version, which only the banner tells: "Debian 6.1.158-1".
       // (the compiler's "Debian 12.2.0-14" comes first: the kernel's is the last one).
       const upstream = [...banner.matchAll(/Debian (\d+\.\d+\.\d+)-/g)].at(-1)?.[1];
-      if (upstream && this.target?.sourceDir) await this.gdb!.console(`set substitute-path /build/reproducible-path/linux-${upstream} ${this.target.sourceDir}`);
+      if (upstream && this.target?.sourceDir && !this.target.ownBuild) await this.gdb!.console(`set substitute-path /build/reproducible-path/linux-${upstream} ${this.target.sourceDir}`);
     } catch (e) {
       if (e instanceof GdbError) throw new Error(`cannot read the kernel through the gdb stub: ${e.message}`);
       throw e;

@@ -6,6 +6,7 @@ import { startVm, stopVm, vmStatus } from '../../kernel/vm/manager';
 import { vmPaths } from '../../kernel/vm/paths';
 import { readWorkspaceVmSettings } from '../../kernel/vm/settings';
 import { readState } from '../../kernel/vm/state';
+import { ownBuildOf, type OwnBuild } from './ownKernel';
 
 export interface KernelTarget {
   workspace: string;
@@ -18,6 +19,8 @@ export interface KernelTarget {
   /** True when this session booted the VM (so ending the session stops it). */
   booted: boolean;
   daemonPid?: number;
+  /** Set for a kernel from `ring0 kernel build`. */
+  ownBuild?: OwnBuild;
 }
 
 export interface TargetOptions {
@@ -57,8 +60,9 @@ export async function resolveTarget(o: TargetOptions): Promise<KernelTarget> {
     throw new Error(`no vmlinux with debug symbols for ${release ?? 'the VM kernel'}: run 'ring0 setup --debug-symbols' (Debian's linux-image-${release ?? 'cloud-amd64'}-dbg), or set "vmlinux" in the launch configuration`);
   }
   if (!existsSync(vmlinux)) throw new Error(`vmlinux ${vmlinux} does not exist`);
-  const sourceDir = o.sourceDir ?? kernelSourceDir(kernelSeriesOf(release));
-  return { workspace: o.workspace, gdbSocket: state.gdbSocket, vmlinux, release, sourceDir, booted, daemonPid: state.daemonPid };
+  const ownBuild = ownBuildOf(vmlinux);
+  const sourceDir = o.sourceDir ?? ownBuild?.source ?? kernelSourceDir(kernelSeriesOf(release));
+  return { workspace: o.workspace, gdbSocket: state.gdbSocket, vmlinux, release, sourceDir, booted, daemonPid: state.daemonPid, ...(ownBuild ? { ownBuild } : {}) };
 }
 
 export async function releaseTarget(t: KernelTarget): Promise<void> {
