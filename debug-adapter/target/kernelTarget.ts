@@ -6,7 +6,7 @@ import { startVm, stopVm, vmStatus } from '../../kernel/vm/manager';
 import { vmPaths } from '../../kernel/vm/paths';
 import { readWorkspaceVmSettings } from '../../kernel/vm/settings';
 import { readState } from '../../kernel/vm/state';
-import { ownBuildOf, type OwnBuild } from './ownKernel';
+import { ownBuildOf, rebuildBeforeLaunch, type OwnBuild } from './ownKernel';
 
 export interface KernelTarget {
   workspace: string;
@@ -42,7 +42,12 @@ export async function resolveTarget(o: TargetOptions): Promise<KernelTarget> {
     if (status.state !== 'running' || !state) throw new Error(`no Ring0 VM is running for ${o.workspace}: start one with 'ring0 vm start --gdb' or use a "launch" configuration`);
     if (!state.gdbSocket || !existsSync(state.gdbSocket)) throw new Error("the running VM has no gdb stub: restart it with 'ring0 vm start --gdb' (or use a \"launch\" configuration, which does)");
   } else {
-    if (status.state === 'running' && state && (!state.gdbSocket || !existsSync(state.gdbSocket))) {
+    const rebuilt = await rebuildBeforeLaunch(o.workspace, (l) => o.onProgress?.(l));
+    if (rebuilt?.imageChanged && status.state === 'running') {
+      o.onProgress?.('Restarting the VM on the new kernel');
+      await stopVm(o.workspace);
+    }
+    if (vmStatus(o.workspace).state === 'running' && state && (!state.gdbSocket || !existsSync(state.gdbSocket))) {
       o.onProgress?.('Restarting the VM with the gdb stub');
       await stopVm(o.workspace);
     }

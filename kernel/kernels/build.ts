@@ -1,10 +1,12 @@
 // `ring0 kernel build`: make O=BUILD bzImage modules scripts_gdb, then modules_install into the build
-// directory; ccache when installed; progress from Kbuild's output; compiler messages as diagnostics on
-// the tree's files. Incremental: a build killed half-way resumes where it stopped.
+// directory and compile_commands.json; ccache when installed; progress from Kbuild's output; compiler
+// messages as diagnostics on the tree's files. Incremental: a build killed half-way resumes where it stopped.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCompilerOutput, toCharColumns, type Diagnostic } from '../build/diagnostics';
+import { isInside, parseCompilerOutput, toCharColumns, type Diagnostic } from '../build/diagnostics';
+import { cacheDir } from '../host/testHostPaths';
+import { run } from '../util/run';
 import { AGENT_REQUIRED } from './fragments';
 import { parseConfig, valueOf } from './dotConfig';
 import { isCompileStep, lineSplitter, parseKbuildStep, progressLabel } from './kbuildOutput';
@@ -105,6 +107,20 @@ function runMake(args: string[], opts: KernelBuildOptions, onStep: (line: string
   });
 }
 
+/**
+ * compile_commands.json from the tree's own gen_compile_commands.py, into the build dir, and into the tree
+ * when it is the user's (clangd finds it there); Ring0's shared copy of Debian's source is left alone.
+ */
+async function writeCompileCommands(source: string, buildDir: string): Promise<void> {
+  const script = path.join(source, 'scripts', 'clang-tools', 'gen_compile_commands.py');
+  if (!existsSync(script)) return;
+  const out = path.join(buildDir, 'compile_commands.json');
+  const r = await run('python3', [script, '-d', buildDir, '-o', `${out}.tmp`], { timeoutMs: 120_000 });
+  if (r.code !== 0) return;
+  renameSync(`${out}.tmp`, out);
+  if (!isInside(cacheDir(), source)) copyFileSync(out, path.join(source, 'compile_commands.json'));
+}
+
 export async function buildKernel(opts: KernelBuildOptions): Promise<KernelBuildResult> {
   const started = Date.now();
   const buildDir = path.resolve(opts.buildDir);
@@ -139,6 +155,8 @@ export async function buildKernel(opts: KernelBuildOptions): Promise<KernelBuild
   const modRoot = path.join(buildDir, MODULES_ROOT);
   const inst = await runMake([...base, `INSTALL_MOD_PATH=${modRoot}`, 'modules_install'], opts, () => undefined);
   if (inst.code !== 0) return failed(inst.output);
+  opts.progress?.('compile_commands.json');
+  await writeCompileCommands(source, buildDir);
   const release = readFileSync(path.join(buildDir, 'include/config/kernel.release'), 'utf8').trim();
   const info: BuildInfo = {
     image: path.join(buildDir, 'arch/x86/boot/bzImage'),

@@ -65,3 +65,10 @@ export function defaultBuildDir(source: string, profile: Profile, workspace: str
 export function resolveBuildDir(settings: KernelSettings, source: string, workspace: string, profile = settings.profile): string {
   return settings.buildDir ? path.resolve(workspace, settings.buildDir) : defaultBuildDir(source, profile, workspace);
 }
+
+/** The build directory `ring0.vm.kernel: "build"` means for WORKSPACE (its settings, else the defaults). */
+export function workspaceBuildDir(workspace: string): string {
+  const settings = readKernelSettings(workspace);
+  if (settings.buildDir) return path.resolve(workspace, settings.buildDir);
+  return resolveBuildDir(settings, resolveSource(settings.source, workspace), workspace);
+}

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_FAILED, missingAgentOptions, readBuildInfo, type BuildInfo } from '../kernels/build';
-import { readKernelSettings, resolveBuildDir, resolveSource } from '../kernels/settings';
+import { workspaceBuildDir } from '../kernels/settings';
 import type { KernelImage } from './kernelImage';
 import { gaveUpMessage, parseAgentGaveUp } from './agentGiveUp';
 import type { SerialWatcher } from './serialWatch';
@@ -38,9 +38,7 @@ export function resolveOwnKernel(setting: string | undefined, workspace: string 
   if (!setting) return undefined;
   let dir: string | undefined;
   if (setting === OWN_BUILD) {
-    const ws = workspace ?? process.cwd();
-    const settings = readKernelSettings(ws);
-    dir = resolveBuildDir(settings, resolveSource(settings.source, ws), ws);
+    dir = workspaceBuildDir(workspace ?? process.cwd());
     if (!readBuildInfo(dir)) {
       throw new Error(`ring0.vm.kernel is "build" but ${dir} holds no finished kernel build: run \`ring0 kernel config\` then \`ring0 kernel build\` (or set ring0.kernel.buildDir)`);
     }

@@ -72,6 +72,9 @@ describe('your own kernel in the VM', () => {
     assert.equal(s.kernelBuild, k.buildDir);
     const text = (await cli(['vm', 'status', ...w()])).stdout.toString();
     assert.match(text, new RegExp(`build: +${k.buildDir}`));
+    // The build wrote compile_commands.json with the tree's own gen_compile_commands.py, for clangd.
+    const cc = JSON.parse(readFileSync(path.join(k.buildDir, 'compile_commands.json'), 'utf8')) as { file: string }[];
+    assert.ok(cc.some((e) => e.file === path.join(k.source, 'fs', 'open.c')), `${cc.length} entries`);
   });
 
   it('builds a module in the build directory and loads it', async () => {
