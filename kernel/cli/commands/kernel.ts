@@ -96,7 +96,8 @@ export const kernelBuildCommand: CliCommand = {
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new UsageError(`-j must be a whole number from 1 to 256, not '${jobsText}'`);
     const { buildDir } = buildDirOf(inv, true);
     const json = !!inv.values.json;
-    const progress = cliProgress(inv.io, json || !!inv.values.verbose);
+    // With --json the result is on stdout; progress lines still go to stderr (VS Code shows them).
+    const progress = cliProgress(inv.io, !!inv.values.verbose);
     const r = await buildKernel({ buildDir, jobs, progress: (l, f) => progress.update(l, f), onLine: inv.values.verbose && !json ? (l) => inv.io.err(`${l}\n`) : undefined });
     progress.done();
     if (json) {
