@@ -15,6 +15,7 @@ import { vmOpenPanicLocation } from './commands/vmOpenPanicLocation';
 import { registerStatusBar } from './statusBar';
 import { build } from './commands/build';
 import { buildAndLoad } from './commands/buildAndLoad';
+import { kernelBuild } from './commands/kernelBuild';
 import { elfRefresh } from './commands/elfRefresh';
 import { Ring0TaskProvider, TASK_TYPE } from './build/taskProvider';
 import { registerBuildWatch } from './build/watch';
@@ -64,6 +65,7 @@ export function registerAll(ctx: Ring0Context): void {
 
   registerCommand(ctx, Commands.Build, build);
   registerCommand(ctx, Commands.BuildAndLoad, buildAndLoad);
+  registerCommand(ctx, Commands.KernelBuild, kernelBuild);
   registerCommand(ctx, Commands.ElfRefresh, elfRefresh);
   ctx.extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, new Ring0TaskProvider(ctx)));
   registerBuildWatch(ctx);

@@ -30,9 +30,11 @@ function step(title, cmd, cmdArgs) {
 
 step('build', process.execPath, ['scripts/build.mjs']);
 if (!only || only.some((t) => t !== 'unit')) {
-  const setupArgs = ['dist/cli.js', 'setup', '--debug-symbols'];
+  const setupArgs = ['dist/cli.js', 'setup', '--debug-symbols', '--kernel-source'];
   if (!only || only.includes('host')) setupArgs.push('--test-host');
   step('ring0 setup', process.execPath, setupArgs);
+  // The VM and DAP tests' own kernel: built once (~6 min on an idle 2-core machine), then cached by config hash.
+  if (!only || only.includes('vm') || only.includes('dap')) step('test kernel (ring0 kernel build, cached)', process.execPath, ['out/test/ownKernelCache.js']);
 }
 
 function runTier(tier) {

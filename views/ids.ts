@@ -13,6 +13,7 @@ export const enum Commands {
   VmOpenPanicLocation = 'ring0.vm.openPanicLocation',
   Build = 'ring0.build',
   BuildAndLoad = 'ring0.buildAndLoad',
+  KernelBuild = 'ring0.kernel.build',
   ElfRefresh = 'ring0.elf.refresh',
   LabsStart = 'ring0.labs.start',
   LabsCheck = 'ring0.labs.check',

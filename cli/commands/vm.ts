@@ -30,7 +30,7 @@ const vmOptions: Options = {
 };
 const vmDetails = [
   '-w, --workspace DIR  the workspace (default: the current directory)',
-  '--kernel BZIMAGE     boot your own kernel instead of Debian\'s cloud kernel',
+  '--kernel BZIMAGE     boot your own kernel instead of Debian\'s cloud kernel (`build`: the one `ring0 kernel build` made)',
   '--memory MIB, --cpus N, --accel auto|kvm|tcg',
   '--append WORD        extra kernel command-line word (repeatable)',
   '--qemu-arg ARG       extra QEMU argument (repeatable), e.g. --qemu-arg=-device --qemu-arg=edu',
@@ -48,7 +48,7 @@ export function settingsFrom(inv: Invocation): VmSettings {
   const base = readWorkspaceVmSettings(ws, (m) => inv.io.err(`warning: ${m}\n`));
   const v = inv.values;
   const raw: Record<string, unknown> = {};
-  if (v.kernel !== undefined) raw['ring0.vm.kernel'] = path.resolve(inv.io.cwd, v.kernel as string);
+  if (v.kernel !== undefined) raw['ring0.vm.kernel'] = v.kernel === 'build' ? 'build' : path.resolve(inv.io.cwd, v.kernel as string);
   if (v.memory !== undefined) raw['ring0.vm.memoryMiB'] = Number(v.memory);
   if (v.cpus !== undefined) raw['ring0.vm.cpus'] = Number(v.cpus);
   if (v.accel !== undefined) raw['ring0.vm.accel'] = v.accel;
@@ -113,6 +113,7 @@ export function formatStatus(s: ReturnType<typeof vmStatus>): string {
   const lines = [`state:   ${s.state}`];
   if (s.accel) lines.push(`accel:   ${s.accel}`);
   if (s.kernel) lines.push(`kernel:  ${s.kernel}`);
+  if (s.kernelBuild) lines.push(`build:   ${s.kernelBuild}`);
   if (s.pid) lines.push(`pid:     ${s.pid}`);
   if (s.uptimeMs !== undefined) lines.push(`uptime:  ${(s.uptimeMs / 1000).toFixed(1)} s`);
   if (s.bootMs !== undefined) lines.push(`boot:    ${s.bootMs} ms`);

@@ -7,6 +7,7 @@ import { GdbError, GdbProcess } from '../gdb/gdbProcess';
 import * as mi from '../mi/commands';
 import { miString } from '../mi/parser';
 import type { KernelTarget } from '../target/kernelTarget';
+import { loadGdbScripts } from '../target/ownKernel';
 
 /** Debian's build path of the cloud kernel's sources in its DWARF. */
 const DEBIAN_BUILD_PREFIXES = ['debian/build/build_amd64_none_cloud-amd64'];
@@ -20,16 +21,19 @@ export function startGdb(t: KernelTarget, gdbPath: string | undefined): GdbProce
   return new GdbProcess({ gdbPath, trace, args: ['-iex', 'set index-cache enabled on', '-iex', `set index-cache directory ${cache}`], cwd: t.workspace });
 }
 
-export async function configureGdb(gdb: GdbProcess, t: KernelTarget): Promise<void> {
+/** Settings, source paths and symbols; a kernel of your own also gets its tree's lx-* gdb scripts. */
+export async function configureGdb(gdb: GdbProcess, t: KernelTarget, log: (line: string) => void = () => undefined): Promise<void> {
   await gdb.send(mi.gdbSet('mi-async on'));
   await gdb.send(mi.gdbSet('confirm off'));
   await gdb.send(mi.gdbSet('pagination off'));
   await gdb.send(mi.gdbSet('print pretty off'));
   await gdb.send(mi.gdbSet('breakpoint pending on'));
-  if (t.sourceDir) {
+  // A kernel of your own names the tree's files in its DWARF: no substitute-path.
+  if (t.sourceDir && !t.ownBuild) {
     for (const from of DEBIAN_BUILD_PREFIXES) await gdb.console(mi.substitutePath(from, t.sourceDir));
   }
   await gdb.send(mi.fileSymbolFile(t.vmlinux), 180_000);
+  if (t.ownBuild) await loadGdbScripts(t.ownBuild, (c) => gdb.console(c), log);
 }
 
 /** A vmlinux of another kernel puts breakpoints at the wrong places: compare its banner with the guest's. */
@@ -42,7 +46,7 @@ export async function checkKernelMatches(gdb: GdbProcess, t: KernelTarget): Prom
     // Some of Debian's DWARF paths name the upstream version, which only the banner tells: "Debian 6.1.158-1".
     // (the compiler's "Debian 12.2.0-14" comes first: the kernel's is the last one).
     const upstream = [...banner.matchAll(/Debian (\d+\.\d+\.\d+)-/g)].at(-1)?.[1];
-    if (upstream && t.sourceDir) await gdb.console(mi.substitutePath(`/build/reproducible-path/linux-${upstream}`, t.sourceDir));
+    if (upstream && t.sourceDir && !t.ownBuild) await gdb.console(mi.substitutePath(`/build/reproducible-path/linux-${upstream}`, t.sourceDir));
   } catch (e) {
     if (e instanceof GdbError) throw new Error(`cannot read the kernel through the gdb stub: ${e.message}`);
     throw e;

@@ -112,7 +112,7 @@ export class KernelEngine extends EventEmitter<EngineEvents> {
       this.emit('output', `gdb exited unexpectedly (${exit.signal ?? `code ${exit.code}`})${exit.stderr ? `: ${exit.stderr}` : ''}\n`, 'stderr');
       void this.teardown().then(() => this.emit('terminated'));
     });
-    await configureGdb(gdb, this.target);
+    await configureGdb(gdb, this.target, (l) => this.emit('output', `Ring0: ${l}\n`, 'console'));
     o.onProgress('Connecting to the gdb stub');
     this.stub = stubAddress(this.target.gdbSocket);
     // gdb reports the stop it finds on attach: the phase is `starting`, so no client hears of it.

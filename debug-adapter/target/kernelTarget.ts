@@ -6,6 +6,7 @@ import { startVm, stopVm, vmStatus } from '../../kernel/vm/manager';
 import { vmPaths } from '../../kernel/vm/paths';
 import { readWorkspaceVmSettings } from '../../kernel/vm/settings';
 import { readState } from '../../kernel/vm/state';
+import { ownBuildOf, rebuildBeforeLaunch, type OwnBuild } from './ownKernel';
 
 export interface KernelTarget {
   workspace: string;
@@ -18,6 +19,8 @@ export interface KernelTarget {
   /** True when this session booted the VM (so ending the session stops it). */
   booted: boolean;
   daemonPid?: number;
+  /** Set for a kernel from `ring0 kernel build`. */
+  ownBuild?: OwnBuild;
 }
 
 export interface TargetOptions {
@@ -39,7 +42,12 @@ export async function resolveTarget(o: TargetOptions): Promise<KernelTarget> {
     if (status.state !== 'running' || !state) throw new Error(`no Ring0 VM is running for ${o.workspace}: start one with 'ring0 vm start --gdb' or use a "launch" configuration`);
     if (!state.gdbSocket || !existsSync(state.gdbSocket)) throw new Error("the running VM has no gdb stub: restart it with 'ring0 vm start --gdb' (or use a \"launch\" configuration, which does)");
   } else {
-    if (status.state === 'running' && state && (!state.gdbSocket || !existsSync(state.gdbSocket))) {
+    const rebuilt = await rebuildBeforeLaunch(o.workspace, (l) => o.onProgress?.(l));
+    if (rebuilt?.imageChanged && status.state === 'running') {
+      o.onProgress?.('Restarting the VM on the new kernel');
+      await stopVm(o.workspace);
+    }
+    if (vmStatus(o.workspace).state === 'running' && state && (!state.gdbSocket || !existsSync(state.gdbSocket))) {
       o.onProgress?.('Restarting the VM with the gdb stub');
       await stopVm(o.workspace);
     }
@@ -57,8 +65,9 @@ export async function resolveTarget(o: TargetOptions): Promise<KernelTarget> {
     throw new Error(`no vmlinux with debug symbols for ${release ?? 'the VM kernel'}: run 'ring0 setup --debug-symbols' (Debian's linux-image-${release ?? 'cloud-amd64'}-dbg), or set "vmlinux" in the launch configuration`);
   }
   if (!existsSync(vmlinux)) throw new Error(`vmlinux ${vmlinux} does not exist`);
-  const sourceDir = o.sourceDir ?? kernelSourceDir(kernelSeriesOf(release));
-  return { workspace: o.workspace, gdbSocket: state.gdbSocket, vmlinux, release, sourceDir, booted, daemonPid: state.daemonPid };
+  const ownBuild = ownBuildOf(vmlinux);
+  const sourceDir = o.sourceDir ?? ownBuild?.source ?? kernelSourceDir(kernelSeriesOf(release));
+  return { workspace: o.workspace, gdbSocket: state.gdbSocket, vmlinux, release, sourceDir, booted, daemonPid: state.daemonPid, ...(ownBuild ? { ownBuild } : {}) };
 }
 
 export async function releaseTarget(t: KernelTarget): Promise<void> {

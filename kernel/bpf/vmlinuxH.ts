@@ -1,7 +1,8 @@
 // vmlinux.h for the VM kernel, cached per kernel release: from the debug vmlinux's BTF on the host
 // (identical to the guest's /sys/kernel/btf/vmlinux), else bpftool in the running VM. Never the
 // host's own /sys/kernel/btf: the host runs another kernel.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AgentClient } from '../agent/client';
 import { cacheDir } from '../host/testHostPaths';
@@ -33,8 +34,15 @@ function writeAtomically(file: string, data: string | Buffer): void {
   renameSync(tmp, file);
 }
 
+/** A self-built kernel keeps its release across rebuilds and configs: key its header by the vmlinux too. */
+function headerKey(k: VmlinuxHOptions['kernel']): string {
+  if (!k.vmlinux || !existsSync(k.vmlinux) || k.vmlinux.startsWith('/usr/lib/debug/')) return k.release;
+  const st = statSync(k.vmlinux);
+  return `${k.release}-${createHash('sha256').update(`${k.vmlinux}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 12)}`;
+}
+
 export async function ensureVmlinuxH(o: VmlinuxHOptions): Promise<VmlinuxHeader> {
-  const file = vmlinuxHPath(o.kernel.release, o.cache);
+  const file = vmlinuxHPath(headerKey(o.kernel), o.cache);
   const dir = path.dirname(file);
   if (existsSync(file)) return { dir, file, source: 'cache' };
   if (o.kernel.vmlinux && existsSync(o.kernel.vmlinux)) {

@@ -2,9 +2,13 @@
 // headers and BTF.
 import { readWorkspaceVmSettings } from '../vm/settings';
 import { customKernel, findDefaultKernel, type KernelImage } from '../vm/kernelImage';
+import { resolveOwnKernel } from '../vm/ownKernel';
 
 export function vmKernelFor(workspace: string, warn: (m: string) => void = () => undefined): KernelImage {
   const setting = readWorkspaceVmSettings(workspace, warn).kernel;
+  // Your own build ("build", its bzImage or directory): modules build in its O= directory, BPF uses its BTF.
+  const own = resolveOwnKernel(setting, workspace);
+  if (own) return own;
   if (setting) return customKernel(setting);
   const k = findDefaultKernel();
   if (!k) throw new Error("no kernel to build against: Debian's cloud kernel is not installed (run `ring0 setup`), or set ring0.vm.kernel / pass --kernel-tree DIR");

@@ -154,6 +154,12 @@ export async function runDoctor(env: DoctorEnv = systemDoctorEnv()): Promise<Doc
     // Tools the io_uring and container labs run in the VM from the host root.
     { name: 'fio', programs: ['fio'], versionArgs: ['--version'], packages: ['fio'], required: false, purpose: 'the io_uring labs\' libaio vs io_uring benchmark', setupFlag: '--test-host' },
     { name: 'strace', programs: ['strace'], versionArgs: ['-V'], packages: ['strace'], required: false, purpose: 'counts system calls in the linked-SQE io_uring lab', setupFlag: '--test-host' },
+    // Building your own kernel (`ring0 kernel build`); a plain `ring0 setup` installs them.
+    { name: 'flex', programs: ['flex'], versionArgs: ['--version'], packages: ['flex'], required: false, purpose: 'Kconfig\'s and the kernel\'s lexers (ring0 kernel config/build)' },
+    { name: 'bison', programs: ['bison'], versionArgs: ['--version'], packages: ['bison'], required: false, purpose: 'Kconfig\'s and the kernel\'s parsers (ring0 kernel config/build)' },
+    { name: 'bc', programs: ['bc'], versionArgs: ['--version'], packages: ['bc'], required: false, purpose: 'kernel build constants (ring0 kernel build)' },
+    { name: 'pahole', programs: ['pahole'], versionArgs: ['--version'], packages: ['dwarves'], required: false, purpose: 'BTF for your own kernel (CONFIG_DEBUG_INFO_BTF)' },
+    { name: 'ccache', programs: ['ccache'], versionArgs: ['--version'], packages: ['ccache'], required: false, purpose: 'faster kernel rebuilds after config changes (optional)' },
     { name: 'g++ (code-server build)', programs: ['g++'], versionArgs: ['--version'], packages: ['g++', 'make', 'python3'], required: false, purpose: 'builds code-server\'s native modules for the real-VS-Code tests', setupFlag: '--test-host' },
   ];
   const checks = await Promise.all(programs.map((p) => programCheck(env, p)));
@@ -167,6 +173,8 @@ export async function runDoctor(env: DoctorEnv = systemDoctorEnv()): Promise<Doc
     fileCheck(env, { name: 'kernel source', file: kernelSourceFile(env, series), version: series, packages: [`linux-source-${series}`], required: false, purpose: 'kernel sources shown while debugging', setupFlag: '--kernel-source' }),
   );
   checks.push(
+    fileCheck(env, { name: 'libelf headers', file: '/usr/include/libelf.h', packages: ['libelf-dev'], required: false, purpose: 'objtool and resolve_btfids in your own kernel build' }),
+    fileCheck(env, { name: 'OpenSSL headers', file: '/usr/include/openssl/ssl.h', packages: ['libssl-dev'], required: false, purpose: 'the kernel build\'s signing and certificate tools' }),
     fileCheck(env, { name: 'libbpf headers', file: '/usr/include/bpf/bpf_helpers.h', packages: ['libbpf-dev'], required: true, purpose: 'BPF program headers and the guest BPF loader' }),
     fileCheck(env, { name: 'static libc', file: '/usr/lib/x86_64-linux-gnu/libc.a', packages: ['libc6-dev'], required: true, purpose: 'links the static guest agent' }),
     fileCheck(env, { name: 'liburing headers', file: '/usr/include/liburing.h', packages: ['liburing-dev'], required: false, purpose: 'the io_uring labs\' C programs, compiled in the VM', setupFlag: '--test-host' }),

@@ -50,7 +50,7 @@ export async function runDaemon(workspace: string, settings: VmSettings, opts: {
     pid: info.pid,
     accel: info.accel,
     accelReason: info.accelReason,
-    kernel: { release: info.kernel.release, image: info.kernel.image, ...(info.kernel.vmlinux ? { vmlinux: info.kernel.vmlinux } : {}) },
+    kernel: { release: info.kernel.release, image: info.kernel.image, ...(info.kernel.vmlinux ? { vmlinux: info.kernel.vmlinux } : {}), ...(info.kernel.packaged ? {} : { build: info.kernel.buildDir }) },
     startedAt: info.startedAt,
     bootMs: info.bootMs,
     shares: info.shares,

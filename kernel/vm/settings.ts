@@ -80,6 +80,6 @@ export function readWorkspaceVmSettings(workspace: string, warn: (msg: string) =
     return { ...DEFAULT_VM_SETTINGS };
   }
   const settings = { ...DEFAULT_VM_SETTINGS, ...coerceVmSettings(raw as Record<string, unknown>, warn) };
-  if (settings.kernel && !path.isAbsolute(settings.kernel)) settings.kernel = path.resolve(workspace, settings.kernel);
+  if (settings.kernel && settings.kernel !== 'build' && !path.isAbsolute(settings.kernel)) settings.kernel = path.resolve(workspace, settings.kernel);
   return settings;
 }

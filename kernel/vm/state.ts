@@ -13,7 +13,7 @@ export interface VmStateFile {
   pid?: number;
   accel?: string;
   accelReason?: string;
-  kernel?: { release: string; image: string; vmlinux?: string };
+  kernel?: { release: string; image: string; vmlinux?: string; build?: string };
   startedAt?: number;
   bootMs?: number;
   stoppedAt?: number;
@@ -34,6 +34,8 @@ export interface VmStatus {
   state: VmStateName;
   accel?: string;
   kernel?: string;
+  /** The build directory of a self-built kernel. */
+  kernelBuild?: string;
   pid?: number;
   uptimeMs?: number;
   bootMs?: number;
@@ -81,6 +83,7 @@ export function effectiveState(s: VmStateFile | undefined, now = Date.now()): Vm
   const status: VmStatus = { state };
   if (s.accel) status.accel = s.accel;
   if (s.kernel) status.kernel = s.kernel.release;
+  if (s.kernel?.build) status.kernelBuild = s.kernel.build;
   if (state === 'running' && s.pid) status.pid = s.pid;
   if (state === 'running' && s.startedAt) status.uptimeMs = now - s.startedAt;
   if (s.bootMs !== undefined) status.bootMs = s.bootMs;

@@ -19,6 +19,7 @@ import { qemuArgs, type Accel, type Share } from './qemuArgs';
 import { checkOwnQemuArgs, checkSettingsQemuArgs } from './qemuArgPolicy';
 import { effectiveDevices, validateDevices } from './devices';
 import { SerialWatcher, type PanicReport } from './serialWatch';
+import { agentGaveUp, checkOwnKernel, resolveOwnKernel } from './ownKernel';
 import type { VmSettings } from './settings';
 import { findVirtiofsd, spawnVirtiofsd, waitForSocket } from './virtiofsd';
 import { run } from '../util/run';
@@ -93,8 +94,10 @@ export function defaultGuestDir(): string {
   throw new Error(`cannot find kernel/guest next to ${__dirname}`);
 }
 
-export function resolveKernel(kernelSetting?: string, roots?: KernelRoots): KernelImage {
-  if (kernelSetting) return customKernel(kernelSetting);
+export function resolveKernel(kernelSetting?: string, roots?: KernelRoots, workspace?: string): KernelImage {
+  const own = resolveOwnKernel(kernelSetting, workspace);
+  if (own) return checkOwnKernel(own);
+  if (kernelSetting) return checkOwnKernel(customKernel(kernelSetting));
   const k = findDefaultKernel(roots);
   if (!k) throw new Error("No kernel to boot: Debian's cloud kernel is not installed. Install the package linux-image-cloud-amd64 (apt-get install linux-image-cloud-amd64), or run `ring0 setup`.");
   if (!existsSync(path.join(k.modulesDir, 'modules.dep'))) throw new Error(`${k.modulesDir}/modules.dep is missing: reinstall the package linux-image-${k.release}.`);
@@ -235,7 +238,7 @@ export class Vm extends EventEmitter {
     validateDevices(devices);
     const cache = opts.cacheDir ?? defaultCacheDir();
     progress('Checking QEMU and the kernel', 0.05);
-    const [qv, kernel] = await Promise.all([qemuVersion(), Promise.resolve(resolveKernel(opts.kernel))]);
+    const [qv, kernel] = await Promise.all([qemuVersion(), Promise.resolve(resolveKernel(opts.kernel, undefined, opts.workspace))]);
     const virtiofsd = findVirtiofsd();
     const guestDir = opts.guestDir ?? defaultGuestDir();
     ensureDirs(paths);
@@ -410,6 +413,11 @@ async function connectAgent(socketPath: string, qemu: ChildProcess, serial: Seri
       if (qemu.exitCode !== null || qemu.signalCode !== null || serial.panic) {
         mux.close();
         throw e;
+      }
+      const gaveUp = agentGaveUp(serial);
+      if (gaveUp) {
+        mux.close();
+        throw new Error(gaveUp);
       }
     }
   }
