@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import { cacheDir } from '../kernel/host/testHostPaths';
+import { cacheDir } from '../kernel/util/paths';
 import { kernelSourceDir } from '../kernel/host/kernelSource';
 import { configureKernel } from '../kernel/kernels/config';
 import { buildKernel, readBuildInfo, type BuildInfo } from '../kernel/kernels/build';

@@ -2,7 +2,7 @@
 // connection, and the check that the vmlinux is the running kernel's.
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { cacheDir } from '../../kernel/host/testHostPaths';
+import { cacheDir } from '../../kernel/util/paths';
 import { GdbError, GdbProcess } from '../gdb/gdbProcess';
 import * as mi from '../mi/commands';
 import { miString } from '../mi/parser';

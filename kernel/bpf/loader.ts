@@ -1,6 +1,6 @@
 // Runs ring0-bpf-loader in the guest (load/unload/list) and validates its JSON replies into typed results.
 import type { AgentClient } from '../agent/client';
-import { cacheDir } from '../host/testHostPaths';
+import { cacheDir } from '../util/paths';
 import { ensureLoaderBinary } from './loaderBuild';
 
 export { ensureLoaderBinary, defaultLoaderSourceDir, LoaderBuildError, LOADER_PACKAGES } from './loaderBuild';

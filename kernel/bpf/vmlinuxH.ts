@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AgentClient } from '../agent/client';
-import { cacheDir } from '../host/testHostPaths';
+import { cacheDir } from '../util/paths';
 import { run } from '../util/run';
 import type { KernelImage } from '../vm/kernelImage';
 

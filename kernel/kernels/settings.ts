@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, type ParseError } from 'jsonc-parser';
-import { cacheDir } from '../host/testHostPaths';
+import { cacheDir } from '../util/paths';
 import { kernelSourceDir } from '../host/kernelSource';
 import { isProfile, type Profile } from './fragments';
 import { isKernelTree } from './tree';

@@ -2,7 +2,7 @@
 import type { AgentClient } from '../agent/client';
 import { ensureLoaderBinary } from '../bpf/loaderBuild';
 import { Btf } from '../elf/btf';
-import { cacheDir } from '../host/testHostPaths';
+import { cacheDir } from '../util/paths';
 
 export interface MapBtf {
   btf: Btf;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AgentClient } from '../../kernel/agent/client';
 import { BpfLoadError, ensureLoaderBinary, listBpfObjects, loadBpfObject, unloadBpfObject } from '../../kernel/bpf/loader';
-import { cacheDir } from '../../kernel/host/testHostPaths';
+import { cacheDir } from '../../kernel/util/paths';
 import { connectAgent } from '../../kernel/vm/manager';
 import { findDefaultKernel } from '../../kernel/vm/kernelImage';
 import { cli, disposeWorkspace, ROOT, tempWorkspace, transcript } from './helpers';
