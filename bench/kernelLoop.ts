@@ -7,14 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ensureTestKernel } from '../test/ownKernelCache';
 import { ROOT, cli, disposeWorkspace, tempWorkspace } from '../test/vm/helpers';
 import { median, timed } from './stats';
+import { CliDebugClient } from '../test/dap/cliDebugClient';
 
 const ROUNDS = Number(process.env.RING0_BENCH_ROUNDS ?? 3);
-const ADAPTER = path.join(ROOT, 'dist', 'debugAdapter.js');
 
 /** An edit a developer would make: a comment line that changes with every round. */
 function edit(openC: string, copy: string, round: number): void {
@@ -22,7 +21,7 @@ function edit(openC: string, copy: string, round: number): void {
 }
 
 async function f5(ws: string): Promise<number> {
-  const dc = new DebugClient('node', ADAPTER, 'ring0-kernel');
+  const dc = new CliDebugClient(process.cwd());
   dc.defaultTimeout = 600_000;
   await dc.start();
   try {

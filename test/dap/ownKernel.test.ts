@@ -11,11 +11,11 @@ import { after, before, describe, it } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ensureTestKernel, type TestKernel } from '../ownKernelCache';
-import { ROOT, cli, disposeWorkspace, tempWorkspace, transcript } from '../vm/helpers';
+import { CLI, cli, disposeWorkspace, tempWorkspace, transcript } from '../vm/helpers';
 import { readState } from '../../kernel/vm/state';
 import { vmPaths } from '../../kernel/vm/paths';
+import { CliDebugClient } from './cliDebugClient';
 
-const ADAPTER = path.join(ROOT, 'dist', 'debugAdapter.js');
 
 describe('debugging your own kernel (real gdb, real QEMU)', () => {
   let k: TestKernel;
@@ -28,7 +28,7 @@ describe('debugging your own kernel (real gdb, real QEMU)', () => {
     ws = tempWorkspace('ring0-owndap-');
     mkdirSync(path.join(ws, '.vscode'));
     writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'ring0.vm.kernel': 'build', 'ring0.kernel.buildDir': k.buildDir }));
-    dc = new DebugClient('node', ADAPTER, 'ring0-kernel');
+    dc = new CliDebugClient(ws);
     dc.defaultTimeout = 180_000;
     dc.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
     await dc.start();
@@ -97,10 +97,10 @@ describe('F5 on your kernel with a syntax error in the tree', () => {
     writeFileSync(path.join(tmp, 'open.c'), lines.join('\n'));
     // The adapter runs in its own mount namespace where the build is an overlay and fs/open.c the edited copy.
     const wrapper = path.join(tmp, 'adapter-in-namespace.sh');
-    const inner = `mkdir -p ${q(tmp)}/upper ${q(tmp)}/work; mount -t overlay overlay -o lowerdir=${q(k.buildDir)},upperdir=${q(tmp)}/upper,workdir=${q(tmp)}/work ${q(k.buildDir)}; mount --bind ${q(tmp)}/open.c ${q(openC)}; exec ${q(process.execPath)} "$0"`;
+    const inner = `mkdir -p ${q(tmp)}/upper ${q(tmp)}/work; mount -t overlay overlay -o lowerdir=${q(k.buildDir)},upperdir=${q(tmp)}/upper,workdir=${q(tmp)}/work ${q(k.buildDir)}; mount --bind ${q(tmp)}/open.c ${q(openC)}; exec ${q(process.execPath)} "$0" dap`;
     writeFileSync(wrapper, `#!/bin/sh\nexec unshare --mount --propagation private -- sh -ec ${q(inner)} "$1"\n`);
     chmodSync(wrapper, 0o755);
-    dc = new DebugClient(wrapper, ADAPTER, 'ring0-kernel');
+    dc = new DebugClient(wrapper, CLI, 'ring0-kernel');
     dc.defaultTimeout = 300_000;
     dc.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
     await dc.start();
