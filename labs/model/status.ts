@@ -56,10 +56,10 @@ export function summarizeLab(lab: CatalogLab, progress: Progress, requirements: 
 }
 
 /** The curriculum's order; a track not listed comes after these, in catalog order. */
-export const TRACK_ORDER = ['kernel modules', 'ebpf', 'io_uring', 'containers', 'devices', 'your own kernel'];
+export const TRACK_ORDER = ['kernel modules', 'ebpf', 'io_uring', 'containers', 'device drivers', 'user space', 'your own kernel'];
 
 function trackRank(track: string): number {
-  const i = TRACK_ORDER.findIndex((t) => track.toLowerCase().startsWith(t));
+  const i = TRACK_ORDER.findIndex((t) => track.toLowerCase().includes(t));
   return i < 0 ? TRACK_ORDER.length : i;
 }
 

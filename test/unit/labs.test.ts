@@ -10,6 +10,7 @@ import { checkLab, unmetRequirements } from '../../labs/model/check';
 import { parseCheckerOutput, validateManifest } from '../../labs/model/manifest';
 import { requirementProbes } from '../../labs/model/requirements';
 import { run } from '../../kernel/util/run';
+import { TRACK_ORDER } from '../../labs/model/status';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SEEDS = path.resolve(ROOT, '..', 'shared', 'seeds');
@@ -239,3 +240,11 @@ function loadCatalogWith(dir: string, patch: Record<string, unknown>): string {
 function mkdirp(d: string): void {
   mkdirSync(d, { recursive: true });
 }
+
+describe('lab tracks', () => {
+  it('every track of the catalog has its place in the curriculum order', () => {
+    for (const track of new Set(loadCatalog().labs.map((l) => l.track))) {
+      assert.ok(TRACK_ORDER.some((t) => track.toLowerCase().includes(t)), `track '${track}' is missing from TRACK_ORDER`);
+    }
+  });
+});
