@@ -8,8 +8,8 @@ import path from 'node:path';
 import { AgentClient } from '../agent/client';
 import { AgentMux } from './agentMux';
 import { ensureAgentBinary } from '../agent/build';
-import { cacheDir as defaultCacheDir } from '../host/testHostPaths';
-import { decideAccel, type AccelSetting } from './accel';
+import { cacheDir as defaultCacheDir } from '../util/paths';
+import { decideAccel } from './accel';
 import { buildInitramfs, busyboxApplets, writeBootInitrd } from './initramfs';
 import { customKernel, findDefaultKernel, type KernelImage, type KernelRoots } from './kernelImage';
 import { ensureDirs, vmPaths, type VmPaths } from './paths';
@@ -20,51 +20,12 @@ import { checkOwnQemuArgs, checkSettingsQemuArgs } from './qemuArgPolicy';
 import { effectiveDevices, validateDevices } from './devices';
 import { SerialWatcher, type PanicReport } from './serialWatch';
 import { agentGaveUp, checkOwnKernel, resolveOwnKernel } from './ownKernel';
-import type { VmSettings } from './settings';
+import type { VmOptions } from './options';
 import { findVirtiofsd, spawnVirtiofsd, waitForSocket } from './virtiofsd';
 import { run } from '../util/run';
 import { openPrivate } from '../util/privateFile';
 
-export interface VmOptions {
-  workspace: string;
-  /** A user's bzImage; empty for Debian's cloud kernel. */
-  kernel?: string;
-  memoryMiB?: number;
-  cpus?: number;
-  accel?: AccelSetting;
-  kernelArgs?: string[];
-  /** From settings (files a repository can carry): allow-listed. */
-  qemuArgs?: string[];
-  /** From the person's own command line (--qemu-arg): anything but a listener beyond loopback. */
-  ownQemuArgs?: string[];
-  /** Extra QEMU devices by name (allow-list in devices.ts). */
-  devices?: string[];
-  shareHostRoot?: boolean;
-  /** Start QEMU's gdb stub on a unix socket in the run directory. */
-  gdb?: boolean;
-  cacheDir?: string;
-  /** Where kernel/guest lives (the repo, or the packaged extension). */
-  guestDir?: string;
-  bootTimeoutMs?: number;
-  onProgress?: (label: string, fraction?: number) => void;
-}
-
-/** Boot options from the shared VM settings (workspace settings.json, CLI flags or VS Code config). */
-export function bootOptions(workspace: string, settings: VmSettings, extra: Partial<VmOptions> = {}): VmOptions {
-  return {
-    workspace,
-    kernel: settings.kernel || undefined,
-    memoryMiB: settings.memoryMiB,
-    cpus: settings.cpus,
-    accel: settings.accel,
-    kernelArgs: settings.kernelArgs,
-    qemuArgs: settings.qemuArgs,
-    ownQemuArgs: settings.ownQemuArgs ?? [],
-    devices: settings.devices ?? [],
-    shareHostRoot: settings.shareHostRoot,
-    ...extra,
-  };
-}
+export { bootOptions, type VmOptions } from './options';
 
 export interface VmInfo {
   accel: Accel;
