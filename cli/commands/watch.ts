@@ -26,15 +26,18 @@ export const vmWatchCommand: CliCommand = {
     if (!(count >= 1)) throw new UsageError('--count must be at least 1');
     const ws = workspaceOf(inv);
     const symbols = kernelSymbolsFor(ws);
-    // A name the kernel does not have would print an error row forever: refuse it up front.
+    // Names the kernel does not have: said up front. With nothing left to read the command would print
+    // error rows forever, so it stops; otherwise their rows say why, beside the values that do read.
+    const unknown: string[] = [];
     for (const p of inv.positionals) {
       try {
         resolveWatch(parseWatch(p), symbols);
       } catch (e) {
-        inv.io.err(`ring0 vm watch: ${p}: ${(e as Error).message}\n`);
-        return 1;
+        unknown.push(`ring0 vm watch: ${p}: ${(e as Error).message}\n`);
       }
     }
+    for (const u of unknown) inv.io.err(u);
+    if (unknown.length === inv.positionals.length) return 1;
     const agent = await connectAgent(ws);
     let stop = false;
     const onInt = () => (stop = true);
