@@ -1,21 +1,23 @@
 // Typed access to the `ring0.*` settings; says when a change only takes effect at the next VM start.
 import * as vscode from 'vscode';
+import { VM_SETTING_KEYS, vmSettingsFrom, type VmSettings } from '../kernel/vm/settings';
 import { SETTINGS } from './manifest';
-
-export type Accel = 'auto' | 'kvm' | 'tcg';
 
 export class Config {
   private get section() {
     return vscode.workspace.getConfiguration('ring0');
   }
-  get kernel(): string { return this.section.get<string>('vm.kernel', ''); }
-  get memoryMiB(): number { return this.section.get<number>('vm.memoryMiB', 512); }
-  get cpus(): number { return this.section.get<number>('vm.cpus', 1); }
-  get accel(): Accel { return this.section.get<Accel>('vm.accel', 'auto'); }
-  get kernelArgs(): string[] { return this.section.get<string[]>('vm.kernelArgs', []); }
-  get qemuArgs(): string[] { return this.section.get<string[]>('vm.qemuArgs', []); }
-  get shareHostRoot(): boolean { return this.section.get<boolean>('vm.shareHostRoot', true); }
-  get devices(): string[] { return this.section.get<string[]>('vm.devices', []); }
+
+  /**
+   * The VM settings of a workspace folder as VS Code resolved them (user, workspace and folder
+   * layers), validated like a settings.json: the one source for "Start VM" and F5 alike.
+   */
+  vmSettings(workspace: string, warn: (msg: string) => void): VmSettings {
+    const section = vscode.workspace.getConfiguration('ring0', vscode.Uri.file(workspace));
+    const raw: Record<string, unknown> = {};
+    for (const key of VM_SETTING_KEYS) raw[`ring0.vm.${key}`] = section.get(`vm.${key}`);
+    return vmSettingsFrom(workspace, raw, warn);
+  }
   get clangdEnabled(): boolean { return this.section.get<boolean>('clangd.enabled', true); }
   get clangdPath(): string { return this.section.get<string>('clangd.path', ''); }
   get buildWatch(): boolean { return this.section.get<boolean>('build.watch', false); }

@@ -1,5 +1,6 @@
-// Tracks the workspace VM for the extension: watches .ring0/vm.json, tails the serial log into an
-// output channel, keeps the `ring0.vmState` context key current, and starts/stops through kernel/vm.
+// Tracks the workspace VM for the extension: one change signal from watching the VM's vm.json (a slow
+// poll only catches a QEMU that died without writing it), the serial log tailed into an output channel,
+// the `ring0.vmState` context key, and start/stop through kernel/vm.
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import * as vscode from 'vscode';
 import { connectAgent, startVm, stopVm, vmStatus } from '../kernel/vm/manager';
@@ -8,9 +9,12 @@ import { readState, type VmStatus } from '../kernel/vm/state';
 import { SerialWatcher } from '../kernel/vm/serialWatch';
 import { packagedKernel } from '../kernel/vm/kernelImage';
 import type { VmSettings } from '../kernel/vm/settings';
-import type { VmSnapshot } from '../kernel/vm/snapshot';
+import { snapshotKey, type VmSnapshot } from '../kernel/vm/snapshot';
 import type { Ring0Context } from './context';
 import { ContextKeys } from './manifest';
+
+/** vm.json is watched; this poll finds a state directory that appeared and a QEMU that died silently. */
+const FALLBACK_POLL_MS = 5000;
 
 export class VmController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<VmSnapshot>();
@@ -20,14 +24,15 @@ export class VmController implements vscode.Disposable {
   private serialTail: SerialWatcher | undefined;
   private readonly serialChannel: vscode.OutputChannel;
   private lastKey = '';
+  private lastStateKey = '';
   private snapshotCache: VmSnapshot = { status: { state: 'stopped' } };
   private modulesCache: { at: number; modules: string[] } | undefined;
 
   /** `ctx` may be the partly built context: only log, config, cliPath and workspaceRoot are used. */
   constructor(private readonly ctx: Pick<Ring0Context, 'log' | 'config' | 'cliPath' | 'workspaceRoot'>) {
     this.serialChannel = vscode.window.createOutputChannel('Ring0 VM Serial');
-    this.timer = setInterval(() => this.refresh(), 1000);
-    this.refresh();
+    this.timer = setInterval(() => this.update(), FALLBACK_POLL_MS);
+    this.update();
   }
 
   get workspace(): string | undefined {
@@ -38,25 +43,38 @@ export class VmController implements vscode.Disposable {
     return this.snapshotCache;
   }
 
+  /** Re-reads the VM now and its module list (after a command that may have changed either). */
   refresh(): void {
+    this.update();
+    if (this.snapshotCache.status.state === 'running') void this.loadModules(true);
+  }
+
+  private update(): void {
     const ws = this.workspace;
     if (!ws) return;
     this.ensureWatcher(ws);
     const state = readState(vmPaths(ws));
     const status = vmStatus(ws);
-    const key = JSON.stringify([status.state, status.pid, status.accel, !!status.panic, state?.progress?.label]);
+    const stateKey = JSON.stringify([status.state, status.pid]);
     this.snapshotCache = { status, ...(state ? { state } : {}), ...(this.modulesCache && status.state === 'running' ? { modules: this.modulesCache.modules } : {}) };
-    if (key !== this.lastKey) {
-      this.lastKey = key;
+    if (stateKey !== this.lastStateKey) {
+      this.lastStateKey = stateKey;
       void vscode.commands.executeCommand('setContext', ContextKeys.VmState, status.state);
       this.followSerial(ws, status);
-      if (status.state === 'running') void this.loadModules();
+      if (status.state === 'running') void this.loadModules(true);
       if (status.state === 'panicked' && status.panic) {
         void vscode.window.showErrorMessage(`Ring0: the guest kernel panicked — ${status.panic.summary}`, 'Show Trace').then((pick) => {
           if (pick) void vscode.commands.executeCommand('ring0.vm.focus');
         });
       }
     }
+    this.fireIfChanged();
+  }
+
+  private fireIfChanged(): void {
+    const key = snapshotKey(this.snapshotCache);
+    if (key === this.lastKey) return;
+    this.lastKey = key;
     this.changed.fire(this.snapshotCache);
   }
 
@@ -66,10 +84,14 @@ export class VmController implements vscode.Disposable {
     if (!existsSync(dir)) return;
     try {
       this.watcher = watch(dir, (_e, file) => {
-        if (file === 'vm.json') this.refresh();
+        if (file === 'vm.json' || file === null) this.update();
+      });
+      this.watcher.on('error', () => {
+        this.watcher?.close();
+        this.watcher = undefined;
       });
     } catch {
-      // polling still refreshes every second
+      // the fallback poll still refreshes
     }
   }
 
@@ -95,7 +117,7 @@ export class VmController implements vscode.Disposable {
         const modules = r.stdout.toString('utf8').split('\n').filter(Boolean).map((l) => l.split(' ')[0]).sort();
         this.modulesCache = { at: Date.now(), modules };
         this.snapshotCache = { ...this.snapshotCache, modules };
-        this.changed.fire(this.snapshotCache);
+        this.fireIfChanged();
       } finally {
         agent.close();
       }
@@ -105,8 +127,7 @@ export class VmController implements vscode.Disposable {
   }
 
   settings(): VmSettings {
-    const c = this.ctx.config;
-    return { kernel: c.kernel, memoryMiB: c.memoryMiB, cpus: c.cpus, accel: c.accel, kernelArgs: c.kernelArgs, qemuArgs: c.qemuArgs, shareHostRoot: c.shareHostRoot, devices: c.devices };
+    return this.ctx.config.vmSettings(this.requireWorkspace(), (m) => this.ctx.log.warn(m));
   }
 
   async start(): Promise<void> {

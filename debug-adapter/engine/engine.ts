@@ -9,6 +9,7 @@ import { stopReason } from '../session/frames';
 import type { parseLogMessage } from '../session/hitCondition';
 import { VariableStore } from '../session/variables';
 import { stubAddress, type StubAddress } from '../target/stubAddress';
+import type { VmSettings } from '../../kernel/vm/settings';
 import { releaseTarget, resolveTarget, type KernelTarget } from '../target/kernelTarget';
 import { Breakpoints } from './breakpoints';
 import { checkKernelMatches, configureGdb, startGdb } from './connect';
@@ -24,6 +25,8 @@ export interface EngineOptions {
   cliPath: string;
   vmlinux?: string;
   sourceDir?: string;
+  /** VM settings resolved by the client (the extension's); `ring0 dap` leaves it to settings.json. */
+  vmSettings?: VmSettings;
   gdbPath?: string;
   stopAtEntry?: boolean;
   hardwareBreakpoints?: boolean;
@@ -96,7 +99,7 @@ export class KernelEngine extends EventEmitter<EngineEvents> {
   /** Boots or finds the VM, starts gdb on its vmlinux, connects to the stub and sets Ring0's hooks. */
   async start(o: EngineOptions): Promise<void> {
     this.opts = o;
-    this.target = await resolveTarget({ workspace: o.workspace, request: o.request, vmlinux: o.vmlinux, sourceDir: o.sourceDir, cliPath: o.cliPath, onProgress: o.onProgress });
+    this.target = await resolveTarget({ workspace: o.workspace, request: o.request, vmlinux: o.vmlinux, sourceDir: o.sourceDir, settings: o.vmSettings, cliPath: o.cliPath, onProgress: o.onProgress });
     o.onProgress('Loading kernel symbols');
     const gdb = startGdb(this.target, o.gdbPath);
     this.gdbProc = gdb;

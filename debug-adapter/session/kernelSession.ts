@@ -6,13 +6,14 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import path from 'node:path';
+import type { VmSettings } from '../../kernel/vm/settings';
 import { KernelEngine } from '../engine/engine';
 import { errorText } from '../engine/errors';
 import { disassemble, readMemory, writeMemory } from '../engine/memory';
 import * as mi from '../mi/commands';
 import { miList, miNumber, miString, miTuple } from '../mi/parser';
 import { vcpuName } from './frames';
-import { buildAndLoadModules } from './loadModules';
+import { buildAndLoadModules, loadBuiltModules } from './loadModules';
 import type { VarRef } from './variables';
 
 
@@ -28,6 +29,8 @@ export interface KernelLaunchArguments extends DebugProtocol.LaunchRequestArgume
   maxStackDepth?: number;
   /** Module directories (relative to the workspace) to build and insert once the kernel runs. */
   modules?: string[];
+  /** .ko files the client built already (VS Code's build service): inserted instead of building `modules`. */
+  moduleArtifacts?: string[];
 }
 
 export interface KernelSessionOptions {
@@ -35,6 +38,8 @@ export interface KernelSessionOptions {
   cliPath: string;
   /** Workspace when the configuration names none (the CLI's working directory). */
   defaultWorkspace?: string;
+  /** The VM settings a launch boots with, as the client resolved them; without it, the workspace's settings.json. */
+  vmSettings?: (workspace: string) => VmSettings;
 }
 
 /** Custom request: the engine's run state once its internal work is done (tests compare it with what the client was told). */
@@ -107,7 +112,7 @@ export class KernelDebugSession extends DebugSession {
     if (this.supportsProgress) this.sendEvent(new ProgressStartEvent(progressId, request === 'launch' ? 'Ring0: starting kernel debugging' : 'Ring0: attaching to the VM'));
     try {
       await this.engine.start({
-        workspace, request, cliPath: this.opts.cliPath, onProgress, vmlinux: args.vmlinux, sourceDir: args.sourceDir, gdbPath: args.gdbPath,
+        workspace, request, cliPath: this.opts.cliPath, onProgress, vmlinux: args.vmlinux, sourceDir: args.sourceDir, gdbPath: args.gdbPath, vmSettings: this.opts.vmSettings?.(workspace),
         stopAtEntry: args.stopAtEntry, hardwareBreakpoints: args.hardwareBreakpoints, stopOnPanic: args.stopOnPanic,
       });
       this.sendResponse(response);
@@ -124,12 +129,14 @@ export class KernelDebugSession extends DebugSession {
     this.sendResponse(response);
     await this.engine.configurationDone().catch((e) => this.sendEvent(new OutputEvent(`Ring0: ${errorText(e)}\n`, 'stderr')));
     const target = this.engine.target;
-    if (this.args.modules?.length && target) void this.loadModules(target.workspace, this.args.modules);
+    if ((this.args.modules?.length || this.args.moduleArtifacts?.length) && target) void this.loadModules(target.workspace);
   }
 
-  private async loadModules(workspace: string, dirs: string[]): Promise<void> {
+  private async loadModules(workspace: string): Promise<void> {
     const say = (line: string) => this.sendEvent(new OutputEvent(`Ring0: ${line}\n`, 'console'));
-    for (const r of await buildAndLoadModules(workspace, dirs, say)) {
+    const prebuilt = this.args.moduleArtifacts?.filter((f) => f.endsWith('.ko'));
+    const reports = prebuilt?.length ? await loadBuiltModules(workspace, prebuilt, say) : await buildAndLoadModules(workspace, this.args.modules ?? [], say);
+    for (const r of reports) {
       this.sendEvent(new OutputEvent(`Ring0: ${r.dir}: ${r.message}\n`, r.ok ? 'console' : 'important'));
     }
   }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { kernelSeriesOf, kernelSourceDir } from '../../kernel/host/kernelSource';
 import { startVm, stopVm, vmStatus } from '../../kernel/vm/manager';
 import { vmPaths } from '../../kernel/vm/paths';
-import { readWorkspaceVmSettings } from '../../kernel/vm/settings';
+import { readWorkspaceVmSettings, type VmSettings } from '../../kernel/vm/settings';
 import { readState } from '../../kernel/vm/state';
 import { ownBuildOf, rebuildBeforeLaunch, type OwnBuild } from './ownKernel';
 
@@ -28,6 +28,8 @@ export interface TargetOptions {
   request: 'launch' | 'attach';
   vmlinux?: string;
   sourceDir?: string;
+  /** VM settings as the client resolved them (VS Code's layers); else the workspace's settings.json. */
+  settings?: VmSettings;
   /** The bundled CLI (dist/cli.js) that runs the VM daemon. */
   cliPath: string;
   onProgress?: (label: string) => void;
@@ -42,7 +44,8 @@ export async function resolveTarget(o: TargetOptions): Promise<KernelTarget> {
     if (status.state !== 'running' || !state) throw new Error(`no Ring0 VM is running for ${o.workspace}: start one with 'ring0 vm start --gdb' or use a "launch" configuration`);
     if (!state.gdbSocket || !existsSync(state.gdbSocket)) throw new Error("the running VM has no gdb stub: restart it with 'ring0 vm start --gdb' (or use a \"launch\" configuration, which does)");
   } else {
-    const rebuilt = await rebuildBeforeLaunch(o.workspace, (l) => o.onProgress?.(l));
+    const settings = o.settings ?? readWorkspaceVmSettings(o.workspace);
+    const rebuilt = await rebuildBeforeLaunch(o.workspace, settings.kernel, (l) => o.onProgress?.(l));
     if (rebuilt?.imageChanged && status.state === 'running') {
       o.onProgress?.('Restarting the VM on the new kernel');
       await stopVm(o.workspace);
@@ -53,7 +56,7 @@ export async function resolveTarget(o: TargetOptions): Promise<KernelTarget> {
     }
     if (vmStatus(o.workspace).state !== 'running') {
       o.onProgress?.('Booting the VM with the gdb stub');
-      const r = await startVm({ workspace: o.workspace, settings: readWorkspaceVmSettings(o.workspace), cliPath: o.cliPath, gdb: true, onProgress: (l) => o.onProgress?.(l) });
+      const r = await startVm({ workspace: o.workspace, settings, cliPath: o.cliPath, gdb: true, onProgress: (l) => o.onProgress?.(l) });
       booted = !r.alreadyRunning;
     }
     state = readState(paths);

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { formatDiagnostic } from '../../kernel/build/diagnostics';
 import { buildKernel, readBuildInfo } from '../../kernel/kernels/build';
 import { workspaceBuildDir } from '../../kernel/kernels/settings';
-import { readWorkspaceVmSettings } from '../../kernel/vm/settings';
 
 export interface OwnBuild {
   buildDir: string;
@@ -57,8 +56,8 @@ function mtimeOf(file: string | undefined): number | undefined {
  * changed). Throws with the compiler's errors when it fails; says whether the image changed, so a VM
  * still running the old one is restarted. Undefined when the workspace boots another kernel.
  */
-export async function rebuildBeforeLaunch(workspace: string, progress: (label: string) => void): Promise<{ imageChanged: boolean } | undefined> {
-  if (readWorkspaceVmSettings(workspace).kernel !== 'build') return undefined;
+export async function rebuildBeforeLaunch(workspace: string, kernelSetting: string, progress: (label: string) => void): Promise<{ imageChanged: boolean } | undefined> {
+  if (kernelSetting !== 'build') return undefined;
   const buildDir = workspaceBuildDir(workspace);
   if (!existsSync(path.join(buildDir, 'source'))) {
     throw new Error(`ring0.vm.kernel is "build" but ${buildDir} is not configured: run \`ring0 kernel config\` (then F5 builds and boots it)`);

@@ -1,11 +1,12 @@
-// Glue for the `ring0-kernel` debugger: the adapter runs inline in the extension host, and a
-// configuration provider makes F5 work in a workspace with no launch.json.
+// Glue for the `ring0-kernel` debugger: the adapter runs inline in the extension host with VS Code's
+// resolved VM settings, and a configuration provider makes F5 work with no launch.json and builds first.
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { KernelDebugSession } from '../../debug-adapter/session/kernelSession';
 import { findBuildTargets } from '../../kernel/build/buildTargets';
 import type { Ring0Context } from '../context';
 import { DEBUG_TYPE } from '../manifest';
+import { prebuildModules } from './prebuild';
 
 /** The launch configuration F5 uses when there is none: boot, build and load the workspace's modules. */
 export function defaultLaunchConfiguration(folder: string): vscode.DebugConfiguration {
@@ -14,6 +15,8 @@ export function defaultLaunchConfiguration(folder: string): vscode.DebugConfigur
 }
 
 class KernelConfigurationProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly ctx?: Ring0Context) {}
+
   provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): vscode.DebugConfiguration[] {
     const cfg = defaultLaunchConfiguration(folder?.uri.fsPath ?? '');
     return [{ ...cfg, workspace: '${workspaceFolder}' }];
@@ -31,18 +34,23 @@ class KernelConfigurationProvider implements vscode.DebugConfigurationProvider {
     if (!config.workspace && root) config.workspace = root;
     return config;
   }
+
+  async resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration, token?: vscode.CancellationToken): Promise<vscode.DebugConfiguration | undefined> {
+    if (!this.ctx) return config;
+    return (await prebuildModules(this.ctx, config, token)) ? config : undefined;
+  }
 }
 
 export function registerKernelDebug(ctx: Ring0Context): void {
   const factory: vscode.DebugAdapterDescriptorFactory = {
     createDebugAdapterDescriptor: (session) => {
       ctx.log.info(`debug session ${session.name}: ${JSON.stringify(session.configuration)}`);
-      return new vscode.DebugAdapterInlineImplementation(new KernelDebugSession({ cliPath: ctx.cliPath, defaultWorkspace: ctx.workspaceRoot() }));
+      return new vscode.DebugAdapterInlineImplementation(new KernelDebugSession({ cliPath: ctx.cliPath, defaultWorkspace: ctx.workspaceRoot(), vmSettings: (ws) => ctx.config.vmSettings(ws, (m) => ctx.log.warn(m)) }));
     },
   };
   ctx.extension.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, factory),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new KernelConfigurationProvider()),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new KernelConfigurationProvider(ctx)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: (f) => new KernelConfigurationProvider().provideDebugConfigurations(f) }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     // A kernel session changes the VM (it boots it with the stub, or stops it): refresh the VM view.
     vscode.debug.onDidStartDebugSession((s) => s.type === DEBUG_TYPE && ctx.vm.refresh()),

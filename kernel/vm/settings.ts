@@ -79,7 +79,18 @@ export function readWorkspaceVmSettings(workspace: string, warn: (msg: string) =
     warn(`${file} is not valid JSON; using default VM settings`);
     return { ...DEFAULT_VM_SETTINGS };
   }
-  const settings = { ...DEFAULT_VM_SETTINGS, ...coerceVmSettings(raw as Record<string, unknown>, warn) };
+  return vmSettingsFrom(workspace, raw as Record<string, unknown>, warn);
+}
+
+/** The `ring0.vm.*` keys, without their prefix: the extension reads these from VS Code's resolved configuration. */
+export const VM_SETTING_KEYS = Object.keys(DEFAULT_VM_SETTINGS) as (keyof VmSettings)[];
+
+/**
+ * VM settings from `ring0.vm.*` values, whoever resolved them (a settings.json read here, or VS Code's
+ * user/workspace/folder layers): validated, defaults filled in, a relative kernel path made absolute.
+ */
+export function vmSettingsFrom(workspace: string, raw: Record<string, unknown>, warn: (msg: string) => void = () => undefined): VmSettings {
+  const settings = { ...DEFAULT_VM_SETTINGS, ...coerceVmSettings(raw, warn) };
   if (settings.kernel && settings.kernel !== 'build' && !path.isAbsolute(settings.kernel)) settings.kernel = path.resolve(workspace, settings.kernel);
   return settings;
 }

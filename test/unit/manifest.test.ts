@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { COMMANDS, COMMAND_CATEGORY, CONTEXT_KEYS, DEBUG_TYPE, SETTINGS, VIEWS, VIEW_CONTAINER, VIEW_ITEMS, WALKTHROUGH, WALKTHROUGH_LAB } from '../../extension/manifest';
 import { loadCatalog } from '../../labs/model/catalog';
+import { DEFAULT_VM_SETTINGS, VM_SETTING_KEYS } from '../../kernel/vm/settings';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -88,6 +89,15 @@ describe('package.json contributes', () => {
 
   it('declares the settings of manifest.ts under ring0.', () => {
     assert.deepEqual(Object.keys(contributes.configuration.properties).sort(), SETTINGS.map((s) => s.key).sort());
+  });
+
+  it('declares each ring0.vm.* default exactly as the VM defaults (one table for both)', () => {
+    const props = contributes.configuration.properties;
+    for (const key of VM_SETTING_KEYS) {
+      const declared = props[`ring0.vm.${key}`];
+      assert.ok(declared, `ring0.vm.${key} is declared in package.json`);
+      assert.deepEqual(declared.default, DEFAULT_VM_SETTINGS[key], `ring0.vm.${key}'s default`);
+    }
   });
 
   it('contributes the ring0-kernel debugger with launch and attach schemas and snippets', () => {

@@ -41,14 +41,6 @@ class FrameNode extends Ring0Node {
   }
 }
 
-function duration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-
 const STATE_ICON: Record<string, string> = { running: 'vm-running', starting: 'loading~spin', stopped: 'vm-outline', panicked: 'error' };
 
 export function vmTreeRoots(snap: VmSnapshot): Ring0Node[] {
@@ -61,7 +53,8 @@ export function vmTreeRoots(snap: VmSnapshot): Ring0Node[] {
   if (status.accel) nodes.push(new InfoNode('Accelerator', status.accel.toUpperCase(), 'rocket', 'vm.accel', state?.accelReason));
   if (state?.kernel) nodes.push(new InfoNode('Kernel', state.kernel.release, 'chip', 'vm.kernel', state.kernel.image));
   if (status.state === 'running') {
-    if (status.uptimeMs !== undefined) nodes.push(new InfoNode('Uptime', duration(status.uptimeMs), 'watch', 'vm.uptime'));
+    // A start time, not a ticking uptime: the view repaints only when the VM changes.
+    if (state?.startedAt !== undefined) nodes.push(new InfoNode('Started', new Date(state.startedAt).toLocaleTimeString(), 'watch', 'vm.started', new Date(state.startedAt).toString()));
     if (status.bootMs !== undefined) nodes.push(new InfoNode('Boot time', `${(status.bootMs / 1000).toFixed(2)} s`, 'dashboard', 'vm.boot'));
     if (status.pid) nodes.push(new InfoNode('QEMU pid', `${status.pid}`, 'server-process', 'vm.pid'));
     if (state?.shares?.length) {
