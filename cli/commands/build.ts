@@ -7,6 +7,7 @@ import { buildModule } from '../../kernel/build/module';
 import { newBpf, newModule } from '../../kernel/build/scaffold';
 import { vmKernelFor } from '../../kernel/build/vmKernel';
 import { connectAgent } from '../../kernel/vm/manager';
+import { vmSettingsFrom } from '../../kernel/vm/settings';
 import { bpfSourceProblem } from '../argChecks';
 import { UsageError, type CliCommand, type CliIO, type Invocation } from '../command';
 import { ELF_COMMANDS } from './elf';
@@ -39,6 +40,13 @@ async function guarded(inv: Invocation, target: string, body: () => Promise<numb
   }
 }
 
+/** --vm-kernel, resolved like a settings value (relative to the workspace); undefined reads settings.json. */
+function vmKernelSetting(inv: Invocation): string | undefined {
+  const k = inv.values['vm-kernel'] as string | undefined;
+  if (k === undefined) return undefined;
+  return vmSettingsFrom(workspaceOf(inv), { 'ring0.vm.kernel': k }, warn(inv)).kernel;
+}
+
 export const buildModuleCommand: CliCommand = {
   path: ['build', 'module'],
   summary: 'Build a kernel module directory with Kbuild against the VM kernel\'s headers.',
@@ -48,16 +56,17 @@ export const buildModuleCommand: CliCommand = {
     '--json              print {ok, artifacts, diagnostics: [{file, line, column, severity, message}]}',
     '--kernel-tree DIR   build against this kernel tree instead of the VM kernel\'s (/lib/modules/RELEASE/build)',
     '-w, --workspace DIR the workspace whose VM kernel (ring0.vm.kernel) to build for (default: .)',
+    '--vm-kernel K       the ring0.vm.kernel value to build for instead of the workspace settings\' (the editor passes its resolved one)',
     '--verbose           print make\'s whole output',
     'Also writes DIR/compile_commands.json for clangd.',
   ],
-  options: { json: { type: 'boolean' }, 'kernel-tree': { type: 'string' }, verbose: { type: 'boolean' }, workspace: { type: 'string', short: 'w' } },
+  options: { json: { type: 'boolean' }, 'kernel-tree': { type: 'string' }, verbose: { type: 'boolean' }, workspace: { type: 'string', short: 'w' }, 'vm-kernel': { type: 'string' } },
   positionals: { min: 0, max: 1 },
   async run(inv) {
     const dir = path.resolve(inv.io.cwd, inv.positionals[0] ?? '.');
     const tree = inv.values['kernel-tree'] as string | undefined;
     return guarded(inv, dir, async () => {
-      const kernelTree = tree ? path.resolve(inv.io.cwd, tree) : vmKernelFor(workspaceOf(inv), warn(inv)).buildDir;
+      const kernelTree = tree ? path.resolve(inv.io.cwd, tree) : vmKernelFor(workspaceOf(inv), warn(inv), vmKernelSetting(inv)).buildDir;
       const r = await buildModule({ dir, kernelTree });
       if (inv.values.verbose && !inv.values.json) inv.io.err(r.log);
       return report(inv.io, !!inv.values.json, r, r.log);
@@ -72,15 +81,16 @@ export const buildBpfCommand: CliCommand = {
   details: [
     '--json         print {ok, artifacts, diagnostics: [{file, line, column, severity, message}]}',
     '-w, --workspace DIR  the workspace whose VM kernel to build for; its running VM supplies BTF when no debug vmlinux is installed',
+    '--vm-kernel K        the ring0.vm.kernel value to build for instead of the workspace settings\'',
   ],
-  options: { json: { type: 'boolean' }, workspace: { type: 'string', short: 'w' } },
+  options: { json: { type: 'boolean' }, workspace: { type: 'string', short: 'w' }, 'vm-kernel': { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run(inv) {
     const file = path.resolve(inv.io.cwd, inv.positionals[0]);
     const notFile = bpfSourceProblem(file);
     if (notFile) throw new UsageError(notFile);
     return guarded(inv, file, async () => {
-      const r = await buildBpf({ file, kernel: vmKernelFor(workspaceOf(inv), warn(inv)), connect: () => connectAgent(workspaceOf(inv)) });
+      const r = await buildBpf({ file, kernel: vmKernelFor(workspaceOf(inv), warn(inv), vmKernelSetting(inv)), connect: () => connectAgent(workspaceOf(inv)) });
       return report(inv.io, !!inv.values.json, r, r.log);
     });
   },

@@ -26,7 +26,7 @@ export class BuildService implements vscode.Disposable {
   /** Fires after a build or load, and on refresh: the ELF view re-reads the outputs. */
   readonly onDidChangeOutputs = this.outputsChanged.event;
 
-  constructor(private readonly ctx: Pick<Ring0Context, 'cliPath' | 'workspaceRoot'>) {}
+  constructor(private readonly ctx: Pick<Ring0Context, 'cliPath' | 'workspaceRoot' | 'config'>) {}
 
   refreshOutputs(): void {
     this.outputsChanged.fire();
@@ -53,13 +53,22 @@ export class BuildService implements vscode.Disposable {
   }
 
   async build(target: BuildTarget): Promise<BuildResult> {
-    this.channel.appendLine(`$ ring0 ${buildArgs(target, true).join(' ')}`);
-    const r = await this.runCli(buildArgs(target, true));
+    const args = [...buildArgs(target, true), ...this.vmKernelArgs()];
+    this.channel.appendLine(`$ ring0 ${args.join(' ')}`);
+    const r = await this.runCli(args);
     const result = parseBuildResult(r.stdout);
     this.publish(target, result);
     this.channel.appendLine(result.ok ? `built: ${result.artifacts.join(', ')}` : `build failed with ${result.diagnostics.filter((d) => d.severity === 'error').length} error(s)`);
     this.outputsChanged.fire();
     return result;
+  }
+
+  /** VS Code's resolved ring0.vm.kernel (User settings included), so a build targets the kernel the VM boots. */
+  private vmKernelArgs(): string[] {
+    const ws = this.ctx.workspaceRoot();
+    if (!ws) return [];
+    const kernel = this.ctx.config.vmSettings(ws, () => undefined).kernel;
+    return kernel ? ['--vm-kernel', kernel] : [];
   }
 
   /** Loads a build output into the workspace VM (`ring0 load --json`); verifier rejections become diagnostics. */

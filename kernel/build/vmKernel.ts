@@ -4,8 +4,8 @@ import { readWorkspaceVmSettings } from '../vm/settings';
 import { customKernel, findDefaultKernel, type KernelImage } from '../vm/kernelImage';
 import { resolveOwnKernel } from '../vm/ownKernel';
 
-export function vmKernelFor(workspace: string, warn: (m: string) => void = () => undefined): KernelImage {
-  const setting = readWorkspaceVmSettings(workspace, warn).kernel;
+/** `setting` is ring0.vm.kernel as a client resolved it (VS Code's layers); else the workspace's settings.json. */
+export function vmKernelFor(workspace: string, warn: (m: string) => void = () => undefined, setting = readWorkspaceVmSettings(workspace, warn).kernel): KernelImage {
   // Your own build ("build", its bzImage or directory): modules build in its O= directory, BPF uses its BTF.
   const own = resolveOwnKernel(setting, workspace);
   if (own) return own;
