@@ -18,7 +18,7 @@ export interface StaticBuildSpec {
   binName: string;
   subdir: string;
   cacheDir: string;
-  /** Holds the .c and .h sources; every .c file is compiled. */
+  /** Holds the .c and .h sources; every .c file is compiled, with those of the sibling common/ folder. */
   sourceDir: string;
   /** A .c file that must be present (tells a wrong directory apart). */
   mainSource: string;
@@ -65,7 +65,15 @@ export async function ensureStaticBinary(spec: StaticBuildSpec): Promise<string>
   } catch {
     names = [];
   }
-  const cfiles = names.filter((n) => n.endsWith('.c'));
+  // kernel/guest/common: code the guest programs share (the JSON writer), compiled into each.
+  const commonDir = path.join(sourceDir, '..', 'common');
+  let common: string[];
+  try {
+    common = readdirSync(commonDir).filter((n) => /\.[ch]$/.test(n)).sort().map((n) => path.join('..', 'common', n));
+  } catch {
+    common = [];
+  }
+  const cfiles = [...names, ...common].filter((n) => n.endsWith('.c'));
   if (!cfiles.includes(spec.mainSource)) throw new StaticBuildError('NO_SOURCES', `no sources for ${spec.what} in ${sourceDir} (expected ${spec.mainSource})`);
 
   const version = await run(spec.cc, ['--version'], { timeoutMs: 30_000 });
@@ -79,7 +87,7 @@ export async function ensureStaticBinary(spec: StaticBuildSpec): Promise<string>
     const st = statSync(f);
     hash.update(`${f} ${st.size} ${st.mtimeMs}\n`);
   }
-  for (const n of names) hash.update(`${n}\n`).update(readFileSync(path.join(sourceDir, n)));
+  for (const n of [...names, ...common]) hash.update(`${n}\n`).update(readFileSync(path.join(sourceDir, n)));
   const out = path.join(spec.cacheDir, spec.subdir, `${spec.binName}-${hash.digest('hex').slice(0, 20)}`);
   if (existsSync(out)) return out;
 

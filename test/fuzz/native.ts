@@ -9,7 +9,7 @@ import path from 'node:path';
 import { CORPUS_DIR } from './harness';
 
 const AGENT = path.resolve(__dirname, '..', '..', '..', 'kernel', 'guest', 'agent');
-const SOURCES = ['fuzz/fuzz_agent.c', 'json.c', 'proto.c'];
+const SOURCES = ['fuzz/fuzz_agent.c', 'json.c', 'proto.c', '../common/jw.c'];
 const FLAGS = ['-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined'];
 
 export interface NativeResult {

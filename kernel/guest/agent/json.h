@@ -1,9 +1,11 @@
-/* json.h - minimal strict JSON reader and writer for the agent protocol (no dependencies). */
+/* json.h - minimal strict JSON reader for the agent protocol (no dependencies); the writer is ../common/jw.h. */
 #ifndef R0_JSON_H
 #define R0_JSON_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "../common/jw.h"
 
 /*
  * Hand-written on purpose: the agent is a small static binary. The reader validates the whole
@@ -36,33 +38,5 @@ int json_int(const struct jdoc *d, int tok, int64_t *out);     /* 0 if an intege
 /* Decoded, NUL-terminated, malloc'd; NULL unless a string without U+0000. */
 char *json_strdup(const struct jdoc *d, int tok, size_t *outlen);
 int json_streq(const struct jdoc *d, int tok, const char *lit);
-
-/* Growable byte buffer. Allocation failure aborts: every buffer here is bounded by the protocol. */
-struct sb {
-	char *p;
-	size_t len, cap;
-};
-void sb_reserve(struct sb *b, size_t extra);
-void sb_put(struct sb *b, const void *s, size_t n);
-void sb_putc(struct sb *b, char c);
-void sb_free(struct sb *b);
-void sb_consume(struct sb *b, size_t n); /* drops n bytes from the front */
-
-/* JSON object writer: keys are NULL inside arrays. */
-struct jw {
-	struct sb b;
-	int depth;
-	char close[16];
-	uint8_t first[16];
-};
-void jw_begin(struct jw *w);
-void jw_str(struct jw *w, const char *k, const char *v); /* v NULL writes null */
-void jw_strn(struct jw *w, const char *k, const char *v, size_t n);
-void jw_int(struct jw *w, const char *k, int64_t v);
-void jw_bool(struct jw *w, const char *k, int v);
-void jw_null(struct jw *w, const char *k);
-void jw_obj(struct jw *w, const char *k);
-void jw_arr(struct jw *w, const char *k);
-void jw_end(struct jw *w);
 
 #endif

@@ -186,7 +186,7 @@ static void __attribute__((noreturn)) pin_failed(const char *pin_dir, const char
 	detach_all();
 	jw_arr(&scratch, NULL);
 	remove_pin_dir(pin_dir, &scratch, e, sizeof e);
-	free(scratch.p);
+	sb_free(&scratch.b);
 	fail("pin", NULL, NULL, "pinning %s failed: %s", what, errstr(err));
 }
 
@@ -262,7 +262,7 @@ static void report(struct bpf_object *obj, const char *object, const char *pin_d
 			jw_obj(&w, "attach");
 			jw_str(&w, "kind", lp->r.kind);
 			jw_str(&w, "target", lp->r.target);
-			jw_end_obj(&w);
+			jw_end(&w);
 		} else {
 			jw_null(&w, "attach");
 		}
@@ -273,9 +273,9 @@ static void report(struct bpf_object *obj, const char *object, const char *pin_d
 		jw_str(&w, "link", lp->link_pin[0] ? lp->link_pin : NULL);
 		if (log_level > 0 && lp->log[0])
 			jw_str(&w, "verifierLog", lp->log);
-		jw_end_obj(&w);
+		jw_end(&w);
 	}
-	jw_end_arr(&w);
+	jw_end(&w);
 	jw_arr(&w, "maps");
 	struct bpf_map *map;
 	bpf_object__for_each_map(map, obj) {
@@ -293,10 +293,10 @@ static void report(struct bpf_object *obj, const char *object, const char *pin_d
 		jw_int(&w, "valueSize", bpf_map__value_size(map));
 		jw_int(&w, "maxEntries", bpf_map__max_entries(map));
 		jw_str(&w, "pinned", path);
-		jw_end_obj(&w);
+		jw_end(&w);
 	}
-	jw_end_arr(&w);
-	jw_end_obj(&w);
+	jw_end(&w);
+	jw_end(&w);
 	jw_print(&w);
 }
 

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "jw.h"
+#include "../common/jw.h"
 
 struct bpf_program;
 struct bpf_link;

@@ -239,7 +239,7 @@ int cmd_unload(int argc, char **argv)
 	struct jw removed = {0};
 	jw_arr(&removed, NULL);
 	int bad = remove_pin_dir(dir, &removed, err, sizeof err);
-	jw_end_arr(&removed);
+	jw_end(&removed);
 
 	struct jw w = {0};
 	jw_obj(&w, NULL);
@@ -247,10 +247,10 @@ int cmd_unload(int argc, char **argv)
 	jw_str(&w, "pinDir", dir);
 	if (bad)
 		jw_str(&w, "error", err);
-	jw_raw(&w, "removed", removed.p);
-	jw_end_obj(&w);
+	jw_raw(&w, "removed", jw_cstr(&removed));
+	jw_end(&w);
 	jw_print(&w);
-	free(removed.p);
+	sb_free(&removed.b);
 	return bad ? 1 : 0;
 }
 
@@ -278,9 +278,9 @@ static void list_kind(struct jw *w, const char *dir, const char *sub, const char
 				jw_prog_info(w, fd);
 			close(fd);
 		}
-		jw_end_obj(w);
+		jw_end(w);
 	}
-	jw_end_arr(w);
+	jw_end(w);
 	free_entries(v);
 }
 
@@ -306,11 +306,11 @@ int cmd_list(int argc, char **argv)
 		list_kind(&w, dir, "links", "links");
 		list_kind(&w, dir, "maps", "maps");
 		list_kind(&w, dir, "tc", "tcFilters");
-		jw_end_obj(&w);
+		jw_end(&w);
 	}
 	free_entries(v);
-	jw_end_arr(&w);
-	jw_end_obj(&w);
+	jw_end(&w);
+	jw_end(&w);
 	jw_print(&w);
 	return 0;
 }

@@ -83,7 +83,7 @@ void fail(const char *stage, const char *program, const char *verifier_log, cons
 		jw_str(&w, "verifierLog", verifier_log);
 	if (*libbpf_log())
 		jw_str(&w, "libbpfLog", libbpf_log());
-	jw_end_obj(&w);
+	jw_end(&w);
 	jw_print(&w);
 	exit(strcmp(stage, "usage") == 0 ? 2 : 1);
 }
