@@ -3,13 +3,15 @@ import * as vscode from 'vscode';
 import { MapTablePanel, type MapRef } from '../../views/mapTablePanel';
 import type { ObserveServices } from '../observe/services';
 import type { CommandFactory } from '../registry';
+import type { CommandArgs } from '../commandArgs';
+import type { Commands } from '../manifest';
 
 function isMapRef(v: unknown): v is MapRef {
   return typeof v === 'object' && v !== null && typeof (v as MapRef).id === 'number' && typeof (v as MapRef).name === 'string';
 }
 
-export const bpfOpenMap = (obs: ObserveServices): CommandFactory => (ctx) => {
-  const open = async (arg?: unknown): Promise<void> => {
+export const bpfOpenMap = (obs: ObserveServices): CommandFactory<CommandArgs[Commands.BpfOpenMap]> => (ctx) => {
+  const open = async (arg?: MapRef | number): Promise<void> => {
     let ref: MapRef | undefined = isMapRef(arg) ? arg : undefined;
     if (typeof arg === 'number') ref = refById(obs, arg);
     if (!ref) {

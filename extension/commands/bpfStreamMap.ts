@@ -7,10 +7,12 @@ import type { MapRef } from '../../views/mapTablePanel';
 import type { ObserveServices } from '../observe/services';
 import { ringBufferSource } from '../observe/streamSources';
 import type { CommandFactory } from '../registry';
+import type { CommandArgs } from '../commandArgs';
+import type { Commands } from '../manifest';
 
 const STREAMABLE = new Set(['ringbuf', 'perf_event_array']);
 
-export const bpfStreamMap = (obs: ObserveServices): CommandFactory => (ctx) => async (arg?: unknown) => {
+export const bpfStreamMap = (obs: ObserveServices): CommandFactory<CommandArgs[Commands.BpfStreamMap]> => (ctx) => async (arg) => {
   if (!obs.guest.running) throw new Error("no VM is running; start it with 'Ring0: Start VM', then load a BPF program with a ring buffer");
   let structName: string | undefined;
   let ref = typeof arg === 'object' && arg !== null && typeof (arg as MapRef).id === 'number' ? (arg as MapRef) : undefined;

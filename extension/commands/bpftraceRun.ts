@@ -5,8 +5,10 @@ import { StreamPanel } from '../../views/streamPanel';
 import type { ObserveServices } from '../observe/services';
 import { bpftraceSource } from '../observe/streamSources';
 import type { CommandFactory } from '../registry';
+import type { CommandArgs } from '../commandArgs';
+import type { Commands } from '../manifest';
 
-export const bpftraceRun = (obs: ObserveServices): CommandFactory => (ctx) => async (arg?: unknown) => {
+export const bpftraceRun = (obs: ObserveServices): CommandFactory<CommandArgs[Commands.BpftraceRun]> => (ctx) => async (arg) => {
   const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
   if (!uri || uri.scheme !== 'file' || !uri.fsPath.endsWith('.bt')) throw new Error('open a bpftrace script (.bt file) first, or pick one in the Explorer');
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { CommandFactory } from '../registry';
 import { Commands } from '../manifest';
 import { pickLab } from '../labUi';
+import { runCommand, type CommandArgs } from '../commandArgs';
 
 interface CheckJson {
   id: string;
@@ -21,7 +22,7 @@ function parseCheck(stdout: string): CheckJson | undefined {
   }
 }
 
-export const labCheck: CommandFactory = (ctx) => async (arg?: unknown) => {
+export const labCheck: CommandFactory<CommandArgs[Commands.LabsCheck]> = (ctx) => async (arg) => {
   const ws = ctx.workspaceRoot();
   if (!ws) throw new Error('open a folder first');
   const lab = await pickLab(ctx, arg, 'Check which lab?');
@@ -29,7 +30,7 @@ export const labCheck: CommandFactory = (ctx) => async (arg?: unknown) => {
   const folder = ctx.labs.folder(lab.id) as string;
   if (!existsSync(folder)) {
     if (await vscode.window.showWarningMessage(`Ring0: ${lab.title} is not started yet; its checker needs your copy in ${vscode.workspace.asRelativePath(folder)}.`, 'Start Lab')) {
-      await vscode.commands.executeCommand(Commands.LabsStart, lab.id);
+      await runCommand(Commands.LabsStart, lab.id);
     }
     return undefined;
   }
@@ -59,7 +60,7 @@ export const labCheck: CommandFactory = (ctx) => async (arg?: unknown) => {
   ctx.labsChanged();
   await ctx.labs.reveal(lab.id);
   const failed = result.objectives.filter((o) => !o.passed);
-  const show = (pick: string | undefined) => pick && vscode.commands.executeCommand(Commands.LabsShowDashboard);
+  const show = (pick: string | undefined) => pick && runCommand(Commands.LabsShowDashboard);
   if (result.passed) void vscode.window.showInformationMessage(`Ring0: ${lab.title} — every objective passes.`, 'Show Dashboard').then(show);
   else void vscode.window.showWarningMessage(`Ring0: ${lab.title} — ${failed.length} of ${result.objectives.length} objectives to go. First: ${failed[0].text} — ${failed[0].message}`, 'Show Dashboard').then(show);
   return result;

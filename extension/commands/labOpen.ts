@@ -4,13 +4,14 @@ import * as vscode from 'vscode';
 import type { CommandFactory } from '../registry';
 import { Commands } from '../manifest';
 import { openLab, pickLab } from '../labUi';
+import { runCommand, type CommandArgs } from '../commandArgs';
 
-export const labOpen: CommandFactory = (ctx) => async (arg?: unknown) => {
+export const labOpen: CommandFactory<CommandArgs[Commands.LabsOpen]> = (ctx) => async (arg) => {
   const lab = await pickLab(ctx, arg, 'Open which lab?');
   if (!lab) return;
   const folder = ctx.labs.folder(lab.id);
   if (!folder || !existsSync(folder)) {
-    if (await vscode.window.showInformationMessage(`Ring0: ${lab.title} is not started yet.`, 'Start Lab')) await vscode.commands.executeCommand(Commands.LabsStart, lab.id);
+    if (await vscode.window.showInformationMessage(`Ring0: ${lab.title} is not started yet.`, 'Start Lab')) await runCommand(Commands.LabsStart, lab.id);
     return;
   }
   await openLab(ctx, lab);

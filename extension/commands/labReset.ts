@@ -5,8 +5,10 @@ import * as vscode from 'vscode';
 import type { CommandFactory } from '../registry';
 import { resetLab } from '../../labs/model/labFiles';
 import { openLab, pickLab } from '../labUi';
+import type { CommandArgs } from '../commandArgs';
+import type { Commands } from '../manifest';
 
-export const labReset: CommandFactory = (ctx) => async (arg?: unknown) => {
+export const labReset: CommandFactory<CommandArgs[Commands.LabsReset]> = (ctx) => async (arg) => {
   const ws = ctx.workspaceRoot();
   if (!ws) throw new Error('open a folder first');
   const lab = await pickLab(ctx, arg, 'Reset which lab?');

@@ -6,8 +6,9 @@ import type { CommandFactory } from '../registry';
 import { startLab } from '../../labs/model/labFiles';
 import { Commands } from '../manifest';
 import { openLab, pickLab } from '../labUi';
+import { runCommand, type CommandArgs } from '../commandArgs';
 
-export const labStart: CommandFactory = (ctx) => async (arg?: unknown) => {
+export const labStart: CommandFactory<CommandArgs[Commands.LabsStart]> = (ctx) => async (arg) => {
   const ws = ctx.workspaceRoot();
   if (!ws) throw new Error('open a folder first: labs are copied into the workspace');
   const lab = await pickLab(ctx, arg, 'Which lab?');
@@ -17,7 +18,7 @@ export const labStart: CommandFactory = (ctx) => async (arg?: unknown) => {
     // Never overwrite: open what is there and offer the explicit way to start over.
     await openLab(ctx, lab);
     void vscode.window.showInformationMessage(`Ring0: ${lab.title} is already in ${vscode.workspace.asRelativePath(folder)}; opened your copy. Reset Lab starts over (your copy is moved aside first).`, 'Reset Lab')
-      .then((pick) => pick && vscode.commands.executeCommand(Commands.LabsReset, lab.id));
+      .then((pick) => pick && runCommand(Commands.LabsReset, lab.id));
     return folder;
   }
   const unmet = ctx.labs.snapshot().tracks.flatMap((t) => t.labs).find((l) => l.id === lab.id)?.requirements.filter((r) => !r.met) ?? [];

@@ -1,9 +1,9 @@
 // Ring0: About / Doctor — opens the Doctor panel.
-import * as vscode from 'vscode';
 import type { CommandFactory } from '../registry';
 import { DoctorPanel } from '../../views/doctorPanel';
 import { Commands } from '../manifest';
+import { runCommand } from '../commandArgs';
 
 export const showDoctor: CommandFactory = (ctx) => () => {
-  DoctorPanel.createOrShow(ctx.extension.extensionUri, () => void vscode.commands.executeCommand(Commands.Setup));
+  DoctorPanel.createOrShow(ctx.extension.extensionUri, () => void runCommand(Commands.Setup));
 };

@@ -6,6 +6,8 @@ import { StreamPanel } from '../../views/streamPanel';
 import type { ObserveServices } from '../observe/services';
 import { tracepointSource } from '../observe/streamSources';
 import type { CommandFactory } from '../registry';
+import type { CommandArgs } from '../commandArgs';
+import type { Commands } from '../manifest';
 
 export const tracepointsRefresh = (obs: ObserveServices): CommandFactory => () => () => obs.tracepoints.refresh();
 
@@ -16,7 +18,7 @@ export const tracepointsFilter = (obs: ObserveServices): CommandFactory => () =>
   if (filter !== undefined) obs.tracepoints.setFilter(filter);
 };
 
-export const tracepointsSubscribe = (obs: ObserveServices): CommandFactory => (ctx) => async (arg?: unknown) => {
+export const tracepointsSubscribe = (obs: ObserveServices): CommandFactory<CommandArgs[Commands.TracepointsSubscribe]> => (ctx) => async (arg) => {
   let spec = typeof arg === 'string' ? arg : undefined;
   spec ??= await vscode.window.showInputBox({
     title: 'Subscribe to Tracepoint',

@@ -4,6 +4,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../registry';
+import type { CommandArgs } from '../commandArgs';
+import type { Commands } from '../manifest';
 
 function kernelSourceRoots(): string[] {
   try {
@@ -13,8 +15,7 @@ function kernelSourceRoots(): string[] {
   }
 }
 
-export const vmOpenPanicLocation: CommandFactory = () => async (...args: unknown[]) => {
-  const [file, line] = args;
+export const vmOpenPanicLocation: CommandFactory<CommandArgs[Commands.VmOpenPanicLocation]> = () => async (file, line) => {
   if (typeof file !== 'string' || typeof line !== 'number') return;
   const candidates = path.isAbsolute(file) ? [file] : kernelSourceRoots().map((r) => path.join(r, file));
   const found = candidates.find((c) => existsSync(c));
