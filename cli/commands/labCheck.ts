@@ -8,7 +8,7 @@ import { UsageError } from '../command';
 import { cliProgress } from '../progress';
 import type { CatalogLab } from '../../labs/model/catalog';
 import { labFolder, type LabCheck } from '../../labs/model/progress';
-import { checkManyLabs, checkOneLab, type LabOutcome } from '../../labs/run/checkLabs';
+import { checkManyLabs, checkOneLab, outcomeJson, type LabOutcome } from '../../labs/run/checkLabs';
 import { junitXml } from '../../labs/run/junit';
 import { catalogLabs, findCatalogLab } from '../../labs/run/listLabs';
 import { failedCheck } from '../../labs/run/runCheck';
@@ -17,15 +17,6 @@ import { workspaceOf } from './vm';
 export function formatCheck(lab: Pick<CatalogLab, 'title'>, c: LabCheck): string {
   const lines = c.objectives.map((o) => `${o.passed ? 'PASS' : 'FAIL'}  ${o.text}${o.passed ? '' : `\n      ${o.message}`}`);
   return `${lab.title}\n${lines.join('\n')}\n${c.passed ? 'All objectives pass.' : `${c.objectives.filter((o) => !o.passed).length} objective(s) to go.`}\n`;
-}
-
-/** The --json contract of one lab: {id, passed, at, dir, objectives, error?, skipped?}. */
-export function checkJson(o: LabOutcome) {
-  const check = o.check ?? failedCheck(o.lab, o.skipped ?? 'not checked');
-  return {
-    id: o.lab.id, passed: o.skipped ? false : check.passed, at: check.at, dir: o.dir, objectives: check.objectives,
-    ...(o.error ? { error: o.error } : {}), ...(o.skipped ? { skipped: o.skipped } : {}), ...(o.vm ? { vm: o.vm } : {}),
-  };
 }
 
 function cliPath(): string {
@@ -51,13 +42,13 @@ async function checkOne(inv: Invocation): Promise<number> {
   } catch (e) {
     dir = path.join(ws, 'labs', lab.id);
     if (!json) throw e;
-    inv.io.out(JSON.stringify(checkJson({ lab, dir, check: failedCheck(lab, (e as Error).message), error: (e as Error).message, seconds: 0 }), null, 2) + '\n');
+    inv.io.out(JSON.stringify(outcomeJson({ lab, dir, check: failedCheck(lab, (e as Error).message), error: (e as Error).message, seconds: 0 }), null, 2) + '\n');
     return 1;
   }
   const progress = cliProgress(inv.io);
   const r = await checkOneLab(ws, lab, dir, { keepVm: !!inv.values['keep-vm'], cliPath: cliPath(), onProgress: (l, f) => progress.update(l, f), warn }).finally(() => progress.done());
   if (r.error && !json) throw new Error(r.error);
-  inv.io.out(json ? JSON.stringify(checkJson(r), null, 2) + '\n' : formatCheck(lab, r.check as LabCheck));
+  inv.io.out(json ? JSON.stringify(outcomeJson(r), null, 2) + '\n' : formatCheck(lab, r.check as LabCheck));
   return r.check?.passed ? 0 : 1;
 }
 
@@ -88,7 +79,7 @@ async function checkAll(inv: Invocation): Promise<number> {
     mkdirSync(path.dirname(junit), { recursive: true });
     writeFileSync(junit, junitXml(outcomes.map((o) => ({ id: o.lab.id, title: o.lab.title, objectives: o.lab.objectives, check: o.skipped ? undefined : o.check, skipped: o.skipped, seconds: o.seconds }))));
   }
-  if (json) inv.io.out(JSON.stringify({ passed, workspace: ws, labs: outcomes.map(checkJson) }, null, 2) + '\n');
+  if (json) inv.io.out(JSON.stringify({ passed, workspace: ws, labs: outcomes.map(outcomeJson) }, null, 2) + '\n');
   else {
     for (const o of outcomes) inv.io.out(o.skipped ? `${o.lab.title}\nSKIP  ${o.skipped}\n` : formatCheck(o.lab, o.check as LabCheck));
     const bad = checked.filter((o) => !o.check?.passed).length;
@@ -106,7 +97,7 @@ export const labCheckCommand: CliCommand = {
     '--json             {id, passed, at, dir, objectives: [{id, text, passed, message}], error?}; with --all {passed, workspace, labs: [...]}',
     '--keep-vm          when no VM runs, start the workspace VM for the check and leave it running (default: a VM for the check only, powered off after)',
     '--all              check every started lab in one VM',
-    '--solutions DIR    with --all: check every lab\'s solution from DIR/<id>/solution (or DIR/<id>), copied to .ring0/check-all/<id>',
+    '--solutions DIR    with --all: check every lab\'s solution from DIR/<id>/solution (or DIR/<id>), copied over its starter files into .ring0/check-all/<id>',
     '--junit FILE       with --all: write JUnit XML (one testsuite per lab, one testcase per objective)',
     '-w, --workspace DIR  the workspace whose .ring0/progress.json records progress (default: .)',
   ],

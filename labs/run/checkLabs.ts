@@ -57,7 +57,7 @@ export async function checkOneLab(workspace: string, lab: CatalogLab, dir: strin
 }
 
 export interface ManyOptions extends LabVmOptions {
-  /** Check each lab's solution from here (DIR/<id>/solution or DIR/<id>) instead of the started labs. */
+  /** Check each lab's solution from here (DIR/<id>/solution or DIR/<id>, over the starter files) instead of the started labs. */
   solutions?: string;
   onLab?: (lab: CatalogLab, index: number, total: number) => void;
 }
@@ -109,6 +109,8 @@ export async function checkManyLabs(workspace: string, catalog: CatalogLab[], o:
         if (t.source) {
           rmSync(t.dir, { recursive: true, force: true });
           mkdirSync(path.dirname(t.dir), { recursive: true });
+          // A solution may hold only the files it changes: it goes over the lab's starter files.
+          if (t.lab.starter) cpSync(path.join(t.lab.dir, t.lab.starter), t.dir, { recursive: true });
           cpSync(t.source, t.dir, { recursive: true });
         }
         if (!existsSync(t.dir)) throw new Error(`${t.dir} does not exist; 'ring0 lab start ${t.lab.id}' creates it`);
@@ -124,4 +126,13 @@ export async function checkManyLabs(workspace: string, catalog: CatalogLab[], o:
     await vm?.close();
   }
   return out;
+}
+
+/** The --json contract of one lab: {id, passed, at, dir, objectives, error?, skipped?, vm?}. */
+export function outcomeJson(o: LabOutcome) {
+  const check = o.check ?? failedCheck(o.lab, o.skipped ?? 'not checked');
+  return {
+    id: o.lab.id, passed: o.skipped ? false : check.passed, at: check.at, dir: o.dir, objectives: check.objectives,
+    ...(o.error ? { error: o.error } : {}), ...(o.skipped ? { skipped: o.skipped } : {}), ...(o.vm ? { vm: o.vm } : {}),
+  };
 }
