@@ -87,7 +87,10 @@ describe('ring0 lab check: the JSON contract holds when the check cannot run', (
       assert.equal(r.passed, false);
       assert.match(r.error, /not started/);
       assert.ok(r.objectives.length > 0);
-      for (const o of r.objectives) assert.equal(o.passed, false), assert.match(o.message, /not started/);
+      for (const o of r.objectives) {
+        assert.equal(o.passed, false);
+        assert.match(o.message, /not started/);
+      }
     } finally {
       rmSync(ws, { recursive: true, force: true });
     }
