@@ -41,7 +41,7 @@ export async function checkOneLab(workspace: string, lab: CatalogLab, dir: strin
   const t0 = Date.now();
   let origin: LabVm['origin'] | undefined;
   const r = await guarded(lab, async () => {
-    if (!existsSync(dir)) throw new Error(`lab ${lab.id} is not started: ${dir} does not exist; run 'ring0 lab start ${lab.id}'`);
+    if (!existsSync(dir)) throw new Error(`lab ${lab.id} is not started in ${workspace} (${dir} does not exist); run 'ring0 lab start ${lab.id}'${path.dirname(dir) === path.join(workspace, 'labs') ? '' : ` --dir ${dir}`}`);
     const problem = dirProblem(workspace, lab, dir);
     if (problem) throw new Error(problem);
     const vm = needsVm(lab) ? await openLabVm(workspace, { ...o, devices: [...(o.devices ?? []), ...(lab.requirements.qemuDevices ?? [])] }) : undefined;
