@@ -1,5 +1,5 @@
 // `ring0 lab check` in CI shape against real VMs: with no VM running it boots one for the check and
-// powers it off; a VM that cannot boot is still the JSON contract; `--all` checks every started lab
+// powers it off (--keep-vm leaves it running); a VM that cannot boot is still the JSON contract; `--all` checks every started lab
 // in one VM and writes JUnit XML whose failures carry the checker's messages; `--solutions DIR` too.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,18 @@ describe('ring0 lab check boots its own VM; --all writes JUnit', () => {
     assert.equal(r.code, 0);
     assert.equal(j.vm, 'booted');
     assert.equal(vmStatus(ws).state, 'stopped', 'the VM booted for the check is gone');
+  });
+
+  it('--keep-vm starts the workspace VM for the check and leaves it running', async () => {
+    const r = await cli(['lab', 'check', 'module-hello', '--json', '--keep-vm', '--workspace', ws]);
+    const j = JSON.parse(r.stdout.toString()) as CheckJson;
+    assert.equal(j.passed, true, `${JSON.stringify(j, null, 2)}\n${r.stderr}`);
+    assert.equal(j.vm, 'kept');
+    assert.equal(vmStatus(ws).state, 'running');
+    const again = JSON.parse((await cli(['lab', 'check', 'module-hello', '--json', '--workspace', ws])).stdout.toString()) as CheckJson;
+    assert.equal(again.vm, 'running', 'the next check uses the VM that is there');
+    assert.equal((await cli(['vm', 'stop', '--workspace', ws])).code, 0);
+    assert.equal(vmStatus(ws).state, 'stopped');
   });
 
   it('a VM that cannot boot is still the JSON contract: passed false, a message on every objective', async () => {
