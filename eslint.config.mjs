@@ -1,9 +1,9 @@
 // Lint: TypeScript rules, plus the floors of ARCHITECTURE.md: kernel/ imports none of the folders above
-// it, debug-adapter/ and labs/ only kernel/, views/ no face, the CLI no extension code; and kernel/,
-// labs/, debug-adapter/ and cli/ stay free of vscode.
+// it, debug-adapter/ and labs/ only kernel/, tools/ (the agent tool table) only labs/ and kernel/, views/
+// no face, the CLI no extension code; and kernel/, labs/, debug-adapter/, tools/ and cli/ stay free of vscode.
 import tseslint from 'typescript-eslint';
 
-const vscodePath = { name: 'vscode', message: 'kernel/, labs/, debug-adapter/ and cli/ run in plain Node: take host services through an interface instead.' };
+const vscodePath = { name: 'vscode', message: 'kernel/, labs/, debug-adapter/, tools/ and cli/ run in plain Node: take host services through an interface instead.' };
 
 /** A relative import that climbs out and names one of these top-level folders. */
 const above = (folders, floor) => ({
@@ -23,9 +23,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['kernel/**/*.ts'], rules: floor(['labs', 'debug-adapter', 'views', 'extension', 'cli'], 'kernel/') },
-  { files: ['labs/**/*.ts'], rules: floor(['debug-adapter', 'views', 'extension', 'cli'], 'labs/') },
-  { files: ['debug-adapter/**/*.ts'], rules: floor(['labs', 'views', 'extension', 'cli'], 'debug-adapter/') },
+  { files: ['kernel/**/*.ts'], rules: floor(['labs', 'debug-adapter', 'tools', 'views', 'extension', 'cli'], 'kernel/') },
+  { files: ['labs/**/*.ts'], rules: floor(['debug-adapter', 'tools', 'views', 'extension', 'cli'], 'labs/') },
+  { files: ['debug-adapter/**/*.ts'], rules: floor(['labs', 'tools', 'views', 'extension', 'cli'], 'debug-adapter/') },
+  { files: ['tools/**/*.ts'], rules: floor(['debug-adapter', 'views', 'extension', 'cli'], 'tools/') },
   { files: ['cli/**/*.ts'], rules: floor(['views', 'extension'], 'cli/') },
   { files: ['views/**/*.ts'], rules: floor(['extension', 'cli'], 'views/', false) },
   { files: ['extension/**/*.ts'], rules: floor(['cli'], 'extension/', false) },

@@ -8,11 +8,12 @@ import { BPF_COMMANDS } from './commands/bpf';
 import { TRACE_COMMANDS } from './commands/trace';
 import { BPFTRACE_COMMANDS } from './commands/bpftrace';
 import { dapCommand } from './commands/dap';
+import { mcpCommand } from './commands/mcp';
 import { KERNEL_COMMANDS } from './commands/kernel';
 import { vmWatchCommand } from './commands/watch';
 import { RING0_VERSION } from '../kernel/version';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...BUILD_COMMANDS, ...LAB_COMMANDS, ...BPF_COMMANDS, ...TRACE_COMMANDS, ...BPFTRACE_COMMANDS, ...KERNEL_COMMANDS, vmWatchCommand, dapCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...BUILD_COMMANDS, ...LAB_COMMANDS, ...BPF_COMMANDS, ...TRACE_COMMANDS, ...BPFTRACE_COMMANDS, ...KERNEL_COMMANDS, vmWatchCommand, dapCommand, mcpCommand];
 
 export function usage(all: CliCommand[] = COMMANDS): string {
   const commands = all.filter((c) => !c.hidden);

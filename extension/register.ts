@@ -46,6 +46,7 @@ import { registerKernelDebug } from './debug/kernelDebug';
 import { LiveWatchController } from './liveWatch/liveWatchController';
 import { liveWatchAdd, liveWatchRemove } from './commands/liveWatch';
 import { liveWatchRoots, type WatchNode } from '../views/trees/liveWatchTree';
+import { registerLmTools } from './lmTools';
 
 export function registerAll(ctx: Ring0Context): void {
   registerCommand(ctx, Commands.ShowDoctor, showDoctor);
@@ -134,4 +135,6 @@ function registerObserve(ctx: Ring0Context): void {
   registerCommand(ctx, Commands.TracepointsClearFilter, tracepointsClearFilter(obs));
   registerCommand(ctx, Commands.TracepointsSubscribe, tracepointsSubscribe(obs));
   registerCommand(ctx, Commands.BpftraceRun, bpftraceRun(obs));
+
+  registerLmTools(ctx);
 }

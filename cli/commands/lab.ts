@@ -1,33 +1,24 @@
 // CLI: `ring0 lab list|start|check|reset` — the lab catalog with this machine's requirements, starting a
 // lab without ever overwriting work, running its checker in the VM, resetting it (old copy moved aside).
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliCommand, Invocation } from '../command';
 import { UsageError } from '../command';
-import { loadCatalog, type CatalogLab } from '../../labs/model/catalog';
-import { checkLab } from '../../labs/model/check';
+import type { CatalogLab } from '../../labs/model/catalog';
 import { resetLab, startLab } from '../../labs/model/labFiles';
-import { labFolder, readProgress, recordedDir, updateProgress, type LabCheck } from '../../labs/model/progress';
-import { evaluateRequirements, hostFacts } from '../../labs/model/requirements';
-import { summarizeTracks } from '../../labs/model/status';
-import { buildModule } from '../../kernel/build/module';
-import { buildBpf } from '../../kernel/bpf/build';
-import { loadBpf } from '../../kernel/build/bpfLoad';
-import { connectAgent, vmStatus } from '../../kernel/vm/manager';
-import { run } from '../../kernel/util/run';
+import { findCatalogLab, labRows, UnknownLabError } from '../../labs/run/listLabs';
 import { workspaceOf } from './vm';
+import { labCheckCommand } from './labCheck';
 
 const workspaceOption = { workspace: { type: 'string' as const, short: 'w' } };
 const dirOption = { dir: { type: 'string' as const, short: 'd' } };
 const WORKSPACE_HELP = '-w, --workspace DIR  the workspace whose .ring0/progress.json records progress (default: .)';
 
 function findLab(inv: Invocation): CatalogLab {
-  const { labs, errors } = loadCatalog();
-  for (const e of errors) inv.io.err(`warning: ${e.message}\n`);
-  const id = inv.positionals[0];
-  const lab = labs.find((l) => l.id === id);
-  if (!lab) throw new UsageError(`no lab '${id}'; 'ring0 lab list' shows them`);
-  return lab;
+  try {
+    return findCatalogLab(inv.positionals[0], (m) => inv.io.err(`warning: ${m}\n`));
+  } catch (e) {
+    throw e instanceof UnknownLabError ? new UsageError(e.message) : e;
+  }
 }
 
 /** --dir relative to the current directory, or undefined. */
@@ -46,24 +37,7 @@ export const labListCommand: CliCommand = {
   ],
   options: { ...workspaceOption, json: { type: 'boolean' } },
   async run(inv) {
-    const { labs, errors } = loadCatalog();
-    for (const e of errors) inv.io.err(`warning: ${e.message}\n`);
-    const ws = workspaceOf(inv);
-    const progress = readProgress(ws);
-    const facts = hostFacts(labs.some((l) => (l.requirements.qemuDevices ?? []).length > 0));
-    const tracks = summarizeTracks(labs, progress, (l) => evaluateRequirements(l.requirements, facts));
-    const rows = tracks.flatMap((t) => t.labs).map((s) => {
-      const lab = labs.find((l) => l.id === s.id) as CatalogLab;
-      return {
-        id: s.id, title: s.title, track: s.track, seed: s.seed, summary: s.summary,
-        requirements: lab.requirements,
-        unmet: s.requirements.filter((r) => !r.met).map(({ key, label, detail }) => ({ key, label, detail })),
-        objectives: s.totalObjectives, status: s.status,
-        started: s.status !== 'not-started', passed: s.status === 'passed',
-        ...(s.lastCheck ? { lastCheckAt: s.lastCheck.at, passedObjectives: s.passedObjectives } : {}),
-        dir: labFolder(ws, s.id, progress),
-      };
-    });
+    const { tracks, rows } = labRows(workspaceOf(inv), (m) => inv.io.err(`warning: ${m}\n`));
     if (inv.values.json) {
       inv.io.out(JSON.stringify(rows, null, 2) + '\n');
       return 0;
@@ -111,60 +85,6 @@ export const labResetCommand: CliCommand = {
     const s = resetLab(workspaceOf(inv), lab, dirOf(inv));
     inv.io.out(`${s.movedTo ? `Moved your previous copy to ${s.movedTo}.\n` : ''}Reset ${lab.title} in ${s.dir}. Steps: ${s.steps}\n`);
     return 0;
-  },
-};
-
-export function formatCheck(lab: CatalogLab, c: LabCheck): string {
-  const lines = c.objectives.map((o) => `${o.passed ? 'PASS' : 'FAIL'}  ${o.text}${o.passed ? '' : `\n      ${o.message}`}`);
-  return `${lab.title}\n${lines.join('\n')}\n${c.passed ? 'All objectives pass.' : `${c.objectives.filter((o) => !o.passed).length} objective(s) to go.`}\n`;
-}
-
-export const labCheckCommand: CliCommand = {
-  path: ['lab', 'check'],
-  summary: 'Run a lab\'s checker (builds on the host, checks in the running VM); exit 1 until every objective passes.',
-  synopsis: 'ID [--dir D] [--json]',
-  details: [
-    '-d, --dir D  the lab\'s folder (default: where it was started, else labs/<id>); must be inside the workspace, which the VM shares',
-    '--json  {id, passed, at, dir, objectives: [{id, text, passed, message}]}',
-    WORKSPACE_HELP,
-  ],
-  options: { ...workspaceOption, ...dirOption, json: { type: 'boolean' } },
-  positionals: { min: 1, max: 1 },
-  async run(inv) {
-    const lab = findLab(inv);
-    const ws = workspaceOf(inv);
-    const dir = dirOf(inv) ?? labFolder(ws, lab.id);
-    if (!existsSync(dir)) {
-      throw new Error(inv.values.dir ? `${dir} does not exist; 'ring0 lab start ${lab.id} --dir ${inv.values.dir as string}' creates it` : `lab ${lab.id} is not started in ${ws}; run 'ring0 lab start ${lab.id}'`);
-    }
-    const script = (f: string | undefined) => (f === undefined ? undefined : readFileSync(path.join(lab.dir, f), 'utf8'));
-    const scripts = { guest: script(lab.checker.guest), host: script(lab.checker.host), setup: script(lab.checker.setup) };
-    // A lab checked only on the host (a bare-metal kernel in its own QEMU) needs no VM.
-    const needsVm = scripts.guest !== undefined || scripts.setup !== undefined || lab.checker.build === 'bpf';
-    const rel = path.relative(ws, dir);
-    if (needsVm && (rel.startsWith('..') || path.isAbsolute(rel))) throw new Error(`${dir} is outside the workspace ${ws}, which is what the VM shares; put the lab inside it or pass --workspace`);
-    const agent = needsVm ? await connectAgent(ws) : undefined;
-    const noVm = () => Promise.reject(new Error('this lab is checked on the host only'));
-    let result: LabCheck;
-    try {
-      result = await checkLab(lab, dir, scripts, {
-        buildModule: (d) => buildModule({ dir: d }),
-        buildBpf: (file) => buildBpf({ file }),
-        loadBpf: (object, name, o) => (agent ? loadBpf(agent, { object, name, ...o }) : noVm()),
-        run: (argv, o) => (agent ? agent.run(argv, o) : noVm()),
-        runHost: async (argv, o) => {
-          const r = await run(argv[0], argv.slice(1), { cwd: o.cwd, timeoutMs: o.timeoutMs, input: o.stdin, processGroup: true });
-          return { exitCode: r.spawnError ? 127 : r.code, stdout: Buffer.from(r.stdout), stderr: Buffer.from(r.spawnError ?? r.stderr), timedOut: r.timedOut };
-        },
-        vmDevices: needsVm ? vmStatus(ws).devices ?? [] : undefined,
-      });
-    } finally {
-      agent?.close();
-    }
-    const before = readProgress(ws)[lab.id];
-    updateProgress(ws, lab.id, { lastCheck: result, ...(before?.started ? {} : { started: result.at }), dir: recordedDir(ws, lab.id, dir) });
-    inv.io.out(inv.values.json ? JSON.stringify({ id: lab.id, passed: result.passed, at: result.at, dir, objectives: result.objectives }, null, 2) + '\n' : formatCheck(lab, result));
-    return result.passed ? 0 : 1;
   },
 };
 

@@ -16,7 +16,7 @@ async function restricted(file: string, code: string) {
 
 describe('lint: vscode stays out of the plain-Node layers', () => {
   const code = "import * as vscode from 'vscode';\nexport const x = vscode;\n";
-  for (const dir of ['kernel', 'labs', 'debug-adapter', 'cli']) {
+  for (const dir of ['kernel', 'labs', 'debug-adapter', 'tools', 'cli']) {
     it(`rejects import 'vscode' in ${dir}/`, async () => {
       const messages = await restricted(`${dir}/probe.ts`, code);
       assert.equal(messages.length, 1);
@@ -46,6 +46,10 @@ describe('lint: imports point down the floors', () => {
     ['cli/commands/probe.ts', '../../extension/manifest'],
     ['cli/commands/probe.ts', '../../views/model/mapTable'],
     ['extension/probe.ts', '../cli/main'],
+    ['tools/probe.ts', '../cli/main'],
+    ['tools/probe.ts', '../extension/manifest'],
+    ['labs/run/probe.ts', '../../tools/table'],
+    ['kernel/vm/probe.ts', '../../tools/table'],
   ];
   for (const [file, spec] of refused) {
     it(`refuses ${spec} from ${file}`, async () => {
@@ -63,6 +67,9 @@ describe('lint: imports point down the floors', () => {
     ['cli/commands/probe.ts', '../../debug-adapter/server'],
     ['views/trees/probe.ts', '../ids'],
     ['extension/probe.ts', '../views/ids'],
+    ['extension/probe.ts', '../tools/table'],
+    ['cli/commands/probe.ts', '../../tools/table'],
+    ['tools/probe.ts', '../labs/run/checkLabs'],
   ];
   for (const [file, spec] of allowed) {
     it(`allows ${spec} from ${file}`, async () => {
