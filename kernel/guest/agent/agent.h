@@ -96,6 +96,18 @@ void sess_stream_close(struct session *s, uint32_t req);
 void sess_detach(struct session *s, int sig);
 void sess_detach_all(void);
 void sess_gc(void);
+/* request.c: a request's fields; req_target and req_parse_spawn answer a bad one with an error reply themselves. */
+void req_free_spawn(struct spawn_req *rq);
+int req_u64(const struct jdoc *d, const char *key, int64_t max, int64_t *out);
+int req_bool(const struct jdoc *d, const char *key, int *out);
+uint32_t req_target(const struct jdoc *d, uint32_t id);
+int req_parse_spawn(const struct jdoc *d, uint32_t id, struct spawn_req *rq);
+/* Shared by sess.c and sess_io.c only. */
+void sess_close_fd(int *fd);
+void sess_stream_flush(struct session *s);
+void sess_drain_close(struct session *s, int *fd);
+void sess_stdin_close(struct session *s, int err);
+void sess_stdin_drop(struct session *s);
 int sig_from_name(const char *name);
 const char *sig_name(int sig);
 

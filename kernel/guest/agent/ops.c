@@ -15,8 +15,6 @@ char instance_id[33];
 uint64_t connection_no;
 uint64_t frames_seen;
 
-#define MAX_ARGS 4096
-#define MAX_ENV 4096
 #define DEFAULT_CREDITS 1024
 #define DEFAULT_READ_MAX (1u << 20)
 
@@ -84,133 +82,6 @@ static void op_hello(const struct jdoc *d, uint32_t id)
 	send_jw(NULL, &w, NULL, 0);
 }
 
-static void free_strv(char **v)
-{
-	if (!v)
-		return;
-	for (char **p = v; *p; p++)
-		free(*p);
-	free(v);
-}
-
-static void free_spawn(struct spawn_req *rq)
-{
-	free_strv(rq->argv);
-	free_strv(rq->env_set);
-	free_strv(rq->env_unset);
-	free(rq->cwd);
-	memset(rq, 0, sizeof(*rq));
-}
-
-/* Optional integer field: 0 ok (default kept when absent), -1 invalid. */
-static int get_u64(const struct jdoc *d, const char *key, int64_t max, int64_t *out)
-{
-	int t = json_get(d, 0, key);
-	if (t < 0 || d->t[t].type == J_NULL)
-		return 0;
-	int64_t v;
-	if (json_int(d, t, &v) < 0 || v < 0 || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int get_bool(const struct jdoc *d, const char *key, int *out)
-{
-	int t = json_get(d, 0, key);
-	if (t < 0 || d->t[t].type == J_NULL)
-		return 0;
-	if (d->t[t].type != J_TRUE && d->t[t].type != J_FALSE)
-		return -1;
-	*out = d->t[t].type == J_TRUE;
-	return 0;
-}
-
-static uint32_t get_target(const struct jdoc *d, uint32_t id)
-{
-	int64_t t = 0;
-	if (get_u64(d, "target", UINT32_MAX, &t) < 0 || !t) {
-		send_error(id, "BAD_REQUEST", "target must be the id of a running exec or stream");
-		return 0;
-	}
-	return (uint32_t)t;
-}
-
-/* Parses argv, cwd, env, clearEnv; sends the error reply itself and returns -1 on bad input. */
-static int parse_spawn(const struct jdoc *d, uint32_t id, struct spawn_req *rq)
-{
-	memset(rq, 0, sizeof(*rq));
-	int a = json_get(d, 0, "argv");
-	if (a < 0 || d->t[a].type != J_ARR || d->t[a].count == 0 || d->t[a].count > MAX_ARGS) {
-		send_error(id, "BAD_REQUEST", "argv must be a non-empty array of strings");
-		return -1;
-	}
-	rq->argv = calloc(d->t[a].count + 1, sizeof(char *));
-	for (uint32_t i = (uint32_t)a + 1, k = 0; k < d->t[a].count; k++, i = d->t[i].next) {
-		rq->argv[k] = json_strdup(d, (int)i, NULL);
-		if (!rq->argv[k]) {
-			send_error(id, "BAD_REQUEST", "argv[%u] is not a string without NUL characters", k);
-			return -1;
-		}
-	}
-	if (!rq->argv[0][0]) {
-		send_error(id, "BAD_REQUEST", "argv[0] is empty");
-		return -1;
-	}
-	int c = json_get(d, 0, "cwd");
-	if (c >= 0 && d->t[c].type != J_NULL) {
-		rq->cwd = json_strdup(d, c, NULL);
-		if (!rq->cwd || !rq->cwd[0]) {
-			send_error(id, "BAD_REQUEST", "cwd must be a non-empty string");
-			return -1;
-		}
-	}
-	int e = json_get(d, 0, "env");
-	if (e >= 0 && d->t[e].type != J_NULL) {
-		uint32_t n = d->t[e].count;
-		if (d->t[e].type != J_OBJ || n > MAX_ENV) {
-			send_error(id, "BAD_REQUEST", "env must be an object of strings (or null to unset)");
-			return -1;
-		}
-		rq->env_set = calloc(n + 1, sizeof(char *));
-		rq->env_unset = calloc(n + 1, sizeof(char *));
-		size_t ns = 0, nu = 0;
-		for (uint32_t i = (uint32_t)e + 1, k = 0; k < n; k++, i = d->t[i + 1].next) {
-			size_t kl, vl;
-			char *key = json_strdup(d, (int)i, &kl);
-			if (!key || !kl || memchr(key, '=', kl)) {
-				free(key);
-				send_error(id, "BAD_REQUEST", "env names must be non-empty and contain no '='");
-				return -1;
-			}
-			if (d->t[i + 1].type == J_NULL) {
-				rq->env_unset[nu++] = key;
-				continue;
-			}
-			char *val = json_strdup(d, (int)i + 1, &vl);
-			if (!val) {
-				send_error(id, "BAD_REQUEST", "env value of %.64s must be a string or null", key);
-				free(key);
-				return -1;
-			}
-			char *kv = malloc(kl + vl + 2);
-			if (!kv)
-				abort();
-			memcpy(kv, key, kl);
-			kv[kl] = '=';
-			memcpy(kv + kl + 1, val, vl + 1);
-			free(key);
-			free(val);
-			rq->env_set[ns++] = kv;
-		}
-	}
-	if (get_bool(d, "clearEnv", &rq->clear_env) < 0) {
-		send_error(id, "BAD_REQUEST", "clearEnv must be a boolean");
-		return -1;
-	}
-	return 0;
-}
-
 static void op_spawn(const struct jdoc *d, uint32_t id, enum skind kind, const uint8_t *bin, size_t blen)
 {
 	struct spawn_req rq;
@@ -227,13 +98,13 @@ static void op_spawn(const struct jdoc *d, uint32_t id, enum skind kind, const u
 		send_error(id, "TOO_MANY", "at most %d processes may run at once", MAX_SESSIONS);
 		return;
 	}
-	if (parse_spawn(d, id, &rq) < 0)
+	if (req_parse_spawn(d, id, &rq) < 0)
 		goto out;
-	if (get_u64(d, "timeoutMs", INT64_MAX / 4, &timeout) < 0) {
+	if (req_u64(d, "timeoutMs", INT64_MAX / 4, &timeout) < 0) {
 		send_error(id, "BAD_REQUEST", "timeoutMs must be a non-negative integer");
 		goto out;
 	}
-	if (kind == S_STREAM && get_u64(d, "credits", (int64_t)1 << 40, &credits) < 0) {
+	if (kind == S_STREAM && req_u64(d, "credits", (int64_t)1 << 40, &credits) < 0) {
 		send_error(id, "BAD_REQUEST", "credits must be a non-negative integer");
 		goto out;
 	}
@@ -264,16 +135,16 @@ static void op_spawn(const struct jdoc *d, uint32_t id, enum skind kind, const u
 	send_jw(s, &w, NULL, 0);
 	sess_stdin_add(s, 0, bin, blen, !rq.stdin_pipe);
 out:
-	free_spawn(&rq);
+	req_free_spawn(&rq);
 }
 
 static void op_stdin(const struct jdoc *d, uint32_t id, const uint8_t *bin, size_t blen)
 {
-	uint32_t target = get_target(d, id);
+	uint32_t target = req_target(d, id);
 	int eof = 0;
 	if (!target)
 		return;
-	if (get_bool(d, "eof", &eof) < 0) {
+	if (req_bool(d, "eof", &eof) < 0) {
 		send_error(id, "BAD_REQUEST", "eof must be a boolean");
 		return;
 	}
@@ -293,7 +164,7 @@ static void op_stdin(const struct jdoc *d, uint32_t id, const uint8_t *bin, size
 
 static void op_kill(const struct jdoc *d, uint32_t id)
 {
-	uint32_t target = get_target(d, id);
+	uint32_t target = req_target(d, id);
 	if (!target)
 		return;
 	int sig = SIGTERM;
@@ -334,7 +205,7 @@ static void op_read_file(const struct jdoc *d, uint32_t id)
 		free(path);
 		return;
 	}
-	if (get_u64(d, "maxBytes", R0_MAX_BIN, &max) < 0) {
+	if (req_u64(d, "maxBytes", R0_MAX_BIN, &max) < 0) {
 		send_error(id, "BAD_REQUEST", "maxBytes must be an integer from 0 to %u", R0_MAX_BIN);
 		free(path);
 		return;
@@ -389,7 +260,7 @@ static void op_read_file(const struct jdoc *d, uint32_t id)
 static void op_stream_ack(const struct jdoc *d, uint32_t id)
 {
 	int64_t target = 0, credits = 0;
-	if (get_u64(d, "target", UINT32_MAX, &target) < 0 || get_u64(d, "credits", (int64_t)1 << 40, &credits) < 0) {
+	if (req_u64(d, "target", UINT32_MAX, &target) < 0 || req_u64(d, "credits", (int64_t)1 << 40, &credits) < 0) {
 		if (id)
 			send_error(id, "BAD_REQUEST", "stream.ack needs target and credits (non-negative integers)");
 		return;
@@ -409,7 +280,7 @@ static void op_stream_ack(const struct jdoc *d, uint32_t id)
 
 static void op_stream_close(const struct jdoc *d, uint32_t id)
 {
-	uint32_t target = get_target(d, id);
+	uint32_t target = req_target(d, id);
 	if (!target)
 		return;
 	struct session *s = sess_find(target);
@@ -430,7 +301,7 @@ void handle_frame(const uint8_t *json, size_t jlen, const uint8_t *bin, size_t b
 		return;
 	}
 	int64_t id = 0;
-	if (get_u64(&d, "id", UINT32_MAX, &id) < 0) {
+	if (req_u64(&d, "id", UINT32_MAX, &id) < 0) {
 		send_error(0, "BAD_REQUEST", "id must be an integer from 0 to 4294967295");
 		goto out;
 	}

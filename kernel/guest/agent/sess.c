@@ -1,4 +1,4 @@
-/* sess.c - exec and stream sessions: fork/exec in a process group, pipe I/O, stdin, records, timers. */
+/* sess.c - exec and stream sessions: fork/exec in a process group, completion, timers (I/O is sess_io.c). */
 #define _GNU_SOURCE
 #include "agent.h"
 
@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 struct session *sessions;
-static uint64_t stdin_pending; /* unwritten stdin bytes of all sessions */
 
 static const struct {
 	int sig;
@@ -63,7 +62,7 @@ int sess_count(void)
 	return n;
 }
 
-static void close_fd(int *fd)
+void sess_close_fd(int *fd)
 {
 	if (*fd >= 0) {
 		close(*fd);
@@ -130,10 +129,10 @@ struct session *sess_spawn(enum skind kind, uint32_t id, const struct spawn_req 
 		goto fail;
 	if (pid == 0)
 		child(rq, in[0], out[1], err[1], ep[1]);
-	close_fd(&in[0]);
-	close_fd(&out[1]);
-	close_fd(&err[1]);
-	close_fd(&ep[1]);
+	sess_close_fd(&in[0]);
+	sess_close_fd(&out[1]);
+	sess_close_fd(&err[1]);
+	sess_close_fd(&ep[1]);
 	setpgid(pid, pid); /* both sides set it, so a kill right after spawn reaches the group */
 
 	/* The error pipe closes on a successful exec; otherwise it carries the child's errno. */
@@ -142,14 +141,14 @@ struct session *sess_spawn(enum skind kind, uint32_t id, const struct spawn_req 
 	do
 		n = read(ep[0], &f, sizeof(f));
 	while (n < 0 && errno == EINTR);
-	close_fd(&ep[0]);
+	sess_close_fd(&ep[0]);
 	if (n == (ssize_t)sizeof(f)) {
 		int st;
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
-		close_fd(&in[1]);
-		close_fd(&out[0]);
-		close_fd(&err[0]);
+		sess_close_fd(&in[1]);
+		sess_close_fd(&out[0]);
+		sess_close_fd(&err[0]);
 		*stage = f.stage == 1 ? "chdir" : "exec";
 		errno = f.err;
 		return NULL;
@@ -175,14 +174,14 @@ struct session *sess_spawn(enum skind kind, uint32_t id, const struct spawn_req 
 
 fail:;
 	int e = errno;
-	close_fd(&in[0]);
-	close_fd(&in[1]);
-	close_fd(&out[0]);
-	close_fd(&out[1]);
-	close_fd(&err[0]);
-	close_fd(&err[1]);
-	close_fd(&ep[0]);
-	close_fd(&ep[1]);
+	sess_close_fd(&in[0]);
+	sess_close_fd(&in[1]);
+	sess_close_fd(&out[0]);
+	sess_close_fd(&out[1]);
+	sess_close_fd(&err[0]);
+	sess_close_fd(&err[1]);
+	sess_close_fd(&ep[0]);
+	sess_close_fd(&ep[1]);
 	errno = e;
 	return NULL;
 }
@@ -201,221 +200,6 @@ void sess_reap(void)
 			}
 		}
 	}
-}
-
-/* ---- streams ---- */
-
-static void stream_flush(struct session *s)
-{
-	if (!s->batch_n)
-		return;
-	struct jw w;
-	jw_begin(&w);
-	jw_int(&w, "id", s->id);
-	jw_str(&w, "ev", "records");
-	jw_int(&w, "n", s->batch_n);
-	jw_int(&w, "delivered", (int64_t)s->delivered);
-	jw_int(&w, "dropped", (int64_t)s->dropped);
-	send_jw(s, &w, s->batch.p, s->batch.len);
-	s->batch.len = 0;
-	s->batch_n = 0;
-}
-
-static void stream_record(struct session *s, const void *p, size_t n, int truncated)
-{
-	if (truncated)
-		s->truncated++;
-	if (s->credits > 0 && connected && s->id && out_data_bytes() < DROP_LIMIT) {
-		sb_reserve(&s->batch, n + 1);
-		sb_put(&s->batch, p, n);
-		sb_putc(&s->batch, '\n');
-		s->batch_n++;
-		s->credits--;
-		s->delivered++;
-		if (s->batch.len >= IO_CHUNK - 1024)
-			stream_flush(s);
-	} else {
-		s->dropped++;
-	}
-}
-
-static void stream_feed(struct session *s, const uint8_t *p, size_t n)
-{
-	while (n) {
-		const uint8_t *nl = memchr(p, '\n', n);
-		size_t take = nl ? (size_t)(nl - p) : n;
-		if (nl && !s->line.len && !s->line_over && take <= MAX_RECORD) {
-			stream_record(s, p, take, 0); /* common case: a whole line inside this read */
-		} else {
-			size_t room = MAX_RECORD - s->line.len;
-			if (take > room) {
-				sb_put(&s->line, p, room);
-				s->line_over = 1;
-			} else {
-				sb_put(&s->line, p, take);
-			}
-			if (nl) {
-				stream_record(s, s->line.p, s->line.len, s->line_over);
-				s->line.len = 0;
-				s->line_over = 0;
-			}
-		}
-		if (!nl)
-			break;
-		p += take + 1;
-		n -= take + 1;
-	}
-}
-
-static void stream_eof(struct session *s)
-{
-	if (s->line.len || s->line_over) {
-		stream_record(s, s->line.p, s->line.len, s->line_over);
-		s->line.len = 0;
-		s->line_over = 0;
-	}
-}
-
-void sess_flush_batches(void)
-{
-	for (struct session *s = sessions; s; s = s->next)
-		if (s->kind == S_STREAM && !s->done)
-			stream_flush(s);
-}
-
-/* ---- pipes ---- */
-
-/* One read from a child's stdout/stderr: 1 data, 0 EOF (fd closed), -1 nothing available. */
-static int read_once(struct session *s, int fd)
-{
-	static uint8_t buf[IO_CHUNK];
-	ssize_t n = read(fd, buf, sizeof(buf));
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-		return -1;
-	int is_out = fd == s->out_fd;
-	if (n <= 0) {
-		close_fd(is_out ? &s->out_fd : &s->err_fd);
-		if (is_out && s->kind == S_STREAM)
-			stream_eof(s);
-		return 0;
-	}
-	if (s->kind == S_STREAM && is_out) {
-		stream_feed(s, buf, (size_t)n);
-	} else if (s->id) {
-		struct jw w;
-		jw_begin(&w);
-		jw_int(&w, "id", s->id);
-		jw_str(&w, "ev", is_out ? "stdout" : "stderr");
-		send_jw(s, &w, buf, (size_t)n);
-	}
-	return 1;
-}
-
-void sess_read(struct session *s, int fd)
-{
-	read_once(s, fd);
-}
-
-/* After the child exited: take what is already in the pipe (bounded), then close it. */
-static void drain_close(struct session *s, int *fd)
-{
-	for (int i = 0; i < 256 && *fd >= 0; i++)
-		if (read_once(s, *fd) < 0)
-			break;
-	close_fd(fd);
-	if (fd == &s->out_fd && s->kind == S_STREAM)
-		stream_eof(s);
-}
-
-/* ---- stdin ---- */
-
-static size_t in_off(const struct session *s)
-{
-	return (size_t)(s->in_total - s->in_written) <= s->inbuf.len ? s->inbuf.len - (size_t)(s->in_total - s->in_written) : 0;
-}
-
-static void stdin_answer(struct session *s)
-{
-	size_t k = 0;
-	while (k < s->nwaits && s->waits[k].end <= s->in_written) {
-		if (s->id)
-			send_ok(s->waits[k].req);
-		k++;
-	}
-	if (k) {
-		memmove(s->waits, s->waits + k, (s->nwaits - k) * sizeof(*s->waits));
-		s->nwaits -= k;
-	}
-}
-
-static void stdin_close(struct session *s, int err)
-{
-	close_fd(&s->in_fd);
-	for (size_t k = 0; k < s->nwaits; k++)
-		if (s->id)
-			send_error(s->waits[k].req, "EPIPE", "the process closed its input: %s", strerror(err));
-	s->nwaits = 0;
-	if (s->eof_req && s->id)
-		send_ok(s->eof_req);
-	s->eof_req = 0;
-	sb_free(&s->inbuf);
-	stdin_pending -= s->in_total - s->in_written;
-	s->in_written = s->in_total;
-}
-
-void sess_write_stdin(struct session *s)
-{
-	while (s->in_fd >= 0 && s->in_written < s->in_total) {
-		size_t off = in_off(s);
-		ssize_t w = write(s->in_fd, s->inbuf.p + off, s->inbuf.len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			stdin_close(s, errno);
-			return;
-		}
-		s->in_written += (uint64_t)w;
-		stdin_pending -= (uint64_t)w;
-	}
-	if (s->in_written == s->in_total)
-		s->inbuf.len = 0;
-	else if (in_off(s) > s->inbuf.len / 2)
-		sb_consume(&s->inbuf, in_off(s));
-	stdin_answer(s);
-	if (s->in_fd >= 0 && s->in_eof && s->in_written == s->in_total)
-		stdin_close(s, EPIPE);
-}
-
-/* 0, or an errno for the reply: EPIPE (stdin closed), EAGAIN (too much pending). */
-int sess_stdin_add(struct session *s, uint32_t req, const void *p, size_t n, int eof)
-{
-	if (s->in_fd < 0 || s->in_eof)
-		return EPIPE;
-	if (s->in_total - s->in_written + n > STDIN_LIMIT || stdin_pending + n > STDIN_TOTAL_LIMIT)
-		return EAGAIN;
-	sb_put(&s->inbuf, p, n);
-	s->in_total += n;
-	stdin_pending += n;
-	if (eof) {
-		s->in_eof = 1;
-		s->eof_req = req;
-	} else if (req) {
-		if (s->nwaits == s->capwaits) {
-			s->capwaits = s->capwaits ? s->capwaits * 2 : 8;
-			s->waits = realloc(s->waits, s->capwaits * sizeof(*s->waits));
-			if (!s->waits) {
-				logmsg("out of memory");
-				abort();
-			}
-		}
-		s->waits[s->nwaits].req = req;
-		s->waits[s->nwaits].end = s->in_total;
-		s->nwaits++;
-	}
-	sess_write_stdin(s);
-	return 0;
 }
 
 /* ---- completion ---- */
@@ -440,7 +224,7 @@ static void put_status(struct session *s, struct jw *w)
 
 static void stream_end(struct session *s, const char *reason, uint32_t reply_to)
 {
-	stream_flush(s);
+	sess_stream_flush(s);
 	struct jw w;
 	jw_begin(&w);
 	jw_int(&w, "id", s->id);
@@ -472,7 +256,7 @@ static void stream_end(struct session *s, const char *reason, uint32_t reply_to)
 static void finish(struct session *s)
 {
 	if (s->in_fd >= 0 || s->nwaits || s->eof_req)
-		stdin_close(s, EPIPE);
+		sess_stdin_close(s, EPIPE);
 	if (s->kind == S_STREAM) {
 		stream_end(s, "exit", 0);
 	} else {
@@ -499,11 +283,9 @@ void sess_finish_ready(void)
 void sess_detach(struct session *s, int sig)
 {
 	if (!s->done) {
-		close_fd(&s->out_fd);
-		close_fd(&s->err_fd);
-		close_fd(&s->in_fd);
-		stdin_pending -= s->in_total - s->in_written;
-		s->in_written = s->in_total;
+		sess_close_fd(&s->out_fd);
+		sess_close_fd(&s->err_fd);
+		sess_stdin_drop(s);
 		s->nwaits = 0;
 		s->eof_req = 0;
 		s->done = 1;
@@ -540,8 +322,8 @@ void sess_timers(int64_t now)
 			killpg(s->pid, SIGKILL);
 		}
 		if (s->exited && !s->done && now >= s->linger_until && (s->out_fd >= 0 || s->err_fd >= 0)) {
-			drain_close(s, &s->out_fd);
-			drain_close(s, &s->err_fd);
+			sess_drain_close(s, &s->out_fd);
+			sess_drain_close(s, &s->err_fd);
 		}
 	}
 }
