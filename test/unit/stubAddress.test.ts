@@ -13,11 +13,16 @@ import { targetSelectRemote } from '../../debug-adapter/mi/commands';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ring0-stubaddr-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Listens on a unix socket and resolves with the first bytes gdb sends there. */
+/** Listens on a unix socket and resolves with what gdb sends there up to its first packet (a lone '+' ack may come first). */
 function fakeStub(sock: string): { first: Promise<string>; close(): void } {
   let server: net.Server;
   const first = new Promise<string>((resolve) => {
-    server = net.createServer((c) => c.once('data', (d) => { resolve(d.toString()); c.destroy(); }));
+    server = net.createServer((c) => {
+      let got = '';
+      const done = () => { resolve(got); c.destroy(); };
+      c.on('data', (d) => { got += d.toString(); if (/\$[A-Za-z]/.test(got)) done(); });
+      c.on('end', done);
+    });
     server.listen(sock);
   });
   return { first, close: () => server.close() };
