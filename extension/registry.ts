@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Commands } from './manifest';
 import type { Ring0Context } from './context';
+import { showUntrusted, UntrustedWorkspaceError } from './trust';
 
 export type CommandFactory = (ctx: Ring0Context) => (...args: unknown[]) => unknown;
 
@@ -12,6 +13,11 @@ export function registerCommand(ctx: Ring0Context, id: Commands, factory: Comman
       try {
         return await handler(...args);
       } catch (e) {
+        if (e instanceof UntrustedWorkspaceError) {
+          ctx.log.info(`${id}: ${e.message}`);
+          void showUntrusted(e);
+          return undefined;
+        }
         const message = e instanceof Error ? e.message : String(e);
         ctx.log.error(`${id}: ${message}`);
         void vscode.window.showErrorMessage(`Ring0: ${message}`, 'Show Log').then((pick) => pick && ctx.log.show());

@@ -11,6 +11,7 @@ import type { VmSettings } from '../kernel/vm/settings';
 import type { VmSnapshot } from '../kernel/vm/snapshot';
 import type { Ring0Context } from './context';
 import { ContextKeys } from './manifest';
+import { assertTrusted } from './trust';
 
 export class VmController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<VmSnapshot>();
@@ -26,7 +27,11 @@ export class VmController implements vscode.Disposable {
   /** `ctx` may be the partly built context: only log, config, cliPath and workspaceRoot are used. */
   constructor(private readonly ctx: Pick<Ring0Context, 'log' | 'config' | 'cliPath' | 'workspaceRoot'>) {
     this.serialChannel = vscode.window.createOutputChannel('Ring0 VM Serial');
-    this.timer = setInterval(() => this.refresh(), 1000);
+  }
+
+  /** Polls the VM's state every second; only in a Ring0 workspace (see KernelWorkspace). */
+  startPolling(): void {
+    this.timer ??= setInterval(() => this.refresh(), 1000);
     this.refresh();
   }
 
@@ -110,6 +115,7 @@ export class VmController implements vscode.Disposable {
   }
 
   async start(): Promise<void> {
+    assertTrusted(vscode.l10n.t('Starting the VM'));
     const ws = this.requireWorkspace();
     const status = vmStatus(ws);
     if (status.state === 'running') {

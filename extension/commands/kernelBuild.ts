@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../registry';
 import { parseBuildResult } from '../build/buildResult';
+import { assertTrusted } from '../trust';
 
 const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -14,6 +15,7 @@ const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
 let collection: vscode.DiagnosticCollection | undefined;
 
 export const kernelBuild: CommandFactory = (ctx) => async () => {
+  assertTrusted(vscode.l10n.t('Building your kernel'));
   if (!collection) {
     collection = vscode.languages.createDiagnosticCollection('ring0-kernel');
     ctx.extension.subscriptions.push(collection);

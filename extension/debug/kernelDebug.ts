@@ -2,6 +2,7 @@
 // configuration provider makes F5 work in a workspace with no launch.json.
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { showUntrusted, UntrustedWorkspaceError } from '../trust';
 import { KernelDebugSession } from '../../debug-adapter/session/kernelSession';
 import { findBuildTargets } from '../../kernel/build/buildTargets';
 import type { Ring0Context } from '../context';
@@ -21,6 +22,10 @@ class KernelConfigurationProvider implements vscode.DebugConfigurationProvider {
 
   resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
     const root = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!vscode.workspace.isTrusted) {
+      void showUntrusted(new UntrustedWorkspaceError(vscode.l10n.t('Debugging the kernel')));
+      return undefined;
+    }
     if (!config.type && !config.request && !config.name) {
       if (!root) {
         void vscode.window.showErrorMessage('Ring0: open a folder to debug its kernel VM.');
