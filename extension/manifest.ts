@@ -86,4 +86,5 @@ export const SETTINGS: readonly { key: string; needsVmRestart: boolean }[] = [
   { key: 'ring0.clangd.enabled', needsVmRestart: false },
   { key: 'ring0.clangd.path', needsVmRestart: false },
   { key: 'ring0.build.watch', needsVmRestart: false },
+  { key: 'ring0.explorer.hideKbuildFiles', needsVmRestart: false },
 ];
