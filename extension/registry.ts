@@ -20,7 +20,7 @@ export function registerCommand(ctx: Ring0Context, id: Commands, factory: Comman
         }
         const message = e instanceof Error ? e.message : String(e);
         ctx.log.error(`${id}: ${message}`);
-        void vscode.window.showErrorMessage(`Ring0: ${message}`, 'Show Log').then((pick) => pick && ctx.log.show());
+        void vscode.window.showErrorMessage(`Ring0: ${message}`, vscode.l10n.t('Show Log')).then((pick) => pick && ctx.log.show());
         return undefined;
       }
     }),

@@ -57,7 +57,7 @@ export class VmController implements vscode.Disposable {
       this.followSerial(ws, status);
       if (status.state === 'running') void this.loadModules();
       if (status.state === 'panicked' && status.panic) {
-        void vscode.window.showErrorMessage(`Ring0: the guest kernel panicked — ${status.panic.summary}`, 'Show Trace').then((pick) => {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Ring0: the guest kernel panicked — {0}', status.panic.summary), vscode.l10n.t('Show Trace')).then((pick) => {
           if (pick) void vscode.commands.executeCommand('ring0.vm.focus');
         });
       }
@@ -119,10 +119,10 @@ export class VmController implements vscode.Disposable {
     const ws = this.requireWorkspace();
     const status = vmStatus(ws);
     if (status.state === 'running') {
-      void vscode.window.showInformationMessage(`Ring0: the VM is already running (${status.accel?.toUpperCase()}).`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Ring0: the VM is already running ({0}).', status.accel?.toUpperCase() ?? ''));
       return;
     }
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Ring0: starting the VM', cancellable: false }, async (progress) => {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Ring0: starting the VM'), cancellable: false }, async (progress) => {
       let last = 0;
       const r = await startVm({
         workspace: ws,
@@ -142,7 +142,7 @@ export class VmController implements vscode.Disposable {
 
   async stop(): Promise<void> {
     const ws = this.requireWorkspace();
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Ring0: stopping the VM' }, () => stopVm(ws));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Ring0: stopping the VM') }, () => stopVm(ws));
     this.refresh();
   }
 

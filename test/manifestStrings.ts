@@ -29,7 +29,10 @@ export function localize<T>(value: T, strings: Record<string, string>): T {
   return walk(value) as T;
 }
 
+/** Untyped JSON, as JSON.parse gives it (tests index manifests freely). */
+export type Json = ReturnType<typeof JSON.parse>;
+
 /** package.json with its English (or the locale's) strings filled in. */
-export function localizedPackageJson(locale?: string): Record<string, any> {
-  return localize(readJson('package.json') as Record<string, any>, nlsStrings(locale));
+export function localizedPackageJson(locale?: string): Json {
+  return localize(readJson('package.json') as Json, nlsStrings(locale));
 }

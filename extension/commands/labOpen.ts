@@ -6,11 +6,11 @@ import { Commands } from '../manifest';
 import { openLab, pickLab } from '../labUi';
 
 export const labOpen: CommandFactory = (ctx) => async (arg?: unknown) => {
-  const lab = await pickLab(ctx, arg, 'Open which lab?');
+  const lab = await pickLab(ctx, arg, vscode.l10n.t('Open which lab?'));
   if (!lab) return;
   const folder = ctx.labs.folder(lab.id);
   if (!folder || !existsSync(folder)) {
-    if (await vscode.window.showInformationMessage(`Ring0: ${lab.title} is not started yet.`, 'Start Lab')) await vscode.commands.executeCommand(Commands.LabsStart, lab.id);
+    if (await vscode.window.showInformationMessage(vscode.l10n.t('Ring0: {0} is not started yet.', lab.title), vscode.l10n.t('Start Lab'))) await vscode.commands.executeCommand(Commands.LabsStart, lab.id);
     return;
   }
   await openLab(ctx, lab);

@@ -28,7 +28,7 @@ class KernelConfigurationProvider implements vscode.DebugConfigurationProvider {
     }
     if (!config.type && !config.request && !config.name) {
       if (!root) {
-        void vscode.window.showErrorMessage('Ring0: open a folder to debug its kernel VM.');
+        void vscode.window.showErrorMessage(vscode.l10n.t('Ring0: open a folder to debug its kernel VM.'));
         return undefined;
       }
       return defaultLaunchConfiguration(root);
