@@ -59,6 +59,11 @@ describe('Ring0 in an untrusted workspace (UI)', { skip: testHostSkipReason() },
         const pane = viewPane(page, v.name);
         const header = pane.locator('.pane-header');
         if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+        // The lab catalog stays browsable in Restricted Mode (its welcome content is for an empty one).
+        if (v.id === 'ring0.labs') {
+          await pane.locator('.monaco-list-row').filter({ hasText: 'Kernel modules' }).waitFor();
+          continue;
+        }
         const content = pane.locator('.welcome-view-content');
         await content.waitFor();
         const text = ((await content.innerText()) ?? '').replace(/\s+/g, ' ');
