@@ -1,5 +1,6 @@
 // Starts clangd through vscode-languageclient for C sources, so hover and completion work on kernel
 // APIs in module and BPF sources (their compile_commands.json comes from `ring0 build`).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -15,17 +16,25 @@ export function findClangd(setting: string, pathEnv = process.env.PATH ?? ''): s
   return undefined;
 }
 
-export async function startClangd(ctx: Ring0Context): Promise<LanguageClient | undefined> {
+/** The running clangd: its language client and process id. */
+export interface ClangdHandle {
+  client: LanguageClient;
+  pid(): number | undefined;
+}
+
+export async function startClangd(ctx: Ring0Context): Promise<ClangdHandle | undefined> {
   if (!ctx.config.clangdEnabled) return undefined;
   const clangd = findClangd(ctx.config.clangdPath);
   if (!clangd) {
     ctx.log.info('clangd not found: install the Debian package clangd (or run `ring0 setup`) for hover and completion on kernel APIs');
     return undefined;
   }
-  const serverOptions: ServerOptions = {
-    command: clangd,
+  let child: ChildProcess | undefined;
+  // Spawned here rather than by the client so the pid is known (tests look for it).
+  const serverOptions: ServerOptions = () => {
     // Kernel headers are large: no background index of the whole tree, and no header insertion.
-    args: ['--background-index=false', '--header-insertion=never', '--log=error'],
+    child = spawn(clangd, ['--background-index=false', '--header-insertion=never', '--log=error'], { stdio: 'pipe' });
+    return Promise.resolve(child);
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'c' }],
@@ -36,7 +45,7 @@ export async function startClangd(ctx: Ring0Context): Promise<LanguageClient | u
   try {
     await client.start();
     ctx.log.info(`clangd started: ${clangd}`);
-    return client;
+    return { client, pid: () => (child && child.exitCode === null ? child.pid : undefined) };
   } catch (e) {
     ctx.log.warn(`clangd failed to start: ${(e as Error).message}`);
     return undefined;

@@ -28,7 +28,7 @@ export class Config {
       const changed = SETTINGS.filter((s) => s.needsVmRestart && e.affectsConfiguration(s.key));
       if (changed.length === 0) return;
       log.info(`settings changed: ${changed.map((s) => s.key).join(', ')} (applies at the next VM start)`);
-      void vscode.window.showInformationMessage(`Ring0: ${changed.map((s) => s.key).join(', ')} applies at the next VM start.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Ring0: {0} applies at the next VM start.', changed.map((s) => s.key).join(', ')));
     });
   }
 }

@@ -4,6 +4,7 @@ import { Config } from './config';
 import { VmController } from './vmController';
 import { BuildService } from './build/buildService';
 import { LabsController } from './labsController';
+import { KernelWorkspace } from './kernelWorkspace';
 
 export interface Ring0Context {
   readonly extension: vscode.ExtensionContext;
@@ -22,6 +23,8 @@ export interface Ring0Context {
   /** Lab progress changed (started, checked): the Labs view and the dashboard re-read it. */
   labsChanged(): void;
   readonly onDidChangeLabs: vscode.Event<void>;
+  /** Whether the folder is a Ring0 workspace; pollers, watchers and clangd wait for it. */
+  readonly kernel: KernelWorkspace;
 }
 
 export function createContext(extension: vscode.ExtensionContext): Ring0Context {
@@ -39,6 +42,7 @@ export function createContext(extension: vscode.ExtensionContext): Ring0Context 
   const vm = new VmController(base);
   const builds = new BuildService(base);
   const labs = new LabsController(base.workspaceRoot, log);
-  extension.subscriptions.push(vm, builds, labs);
-  return Object.assign(base, { vm, builds, labs, labsChanged: () => labs.refresh(), onDidChangeLabs: labs.onDidChange });
+  const kernel = new KernelWorkspace(base.workspaceRoot, log);
+  extension.subscriptions.push(vm, builds, labs, kernel);
+  return Object.assign(base, { vm, builds, labs, kernel, labsChanged: () => labs.refresh(), onDidChangeLabs: labs.onDidChange });
 }

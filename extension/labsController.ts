@@ -15,15 +15,19 @@ export class LabsController implements vscode.Disposable {
   private catalog: { labs: CatalogLab[]; errors: string[] } | undefined;
   private facts: HostFacts | undefined;
   private lastMtime = -1;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   /** Labs with a command running on them (e.g. 'checking'), for the dashboard's buttons. */
   readonly busy = new Map<string, string>();
   /** Set by the Labs view: shows a lab expanded and selected. */
   revealer: ((id: string) => Promise<void>) | undefined;
 
   constructor(private readonly workspaceRoot: () => string | undefined, private readonly log: vscode.LogOutputChannel) {
+  }
+
+  /** Only in a Ring0 workspace (see KernelWorkspace). */
+  startPolling(): void {
     // A stat every 1.5 s is cheaper and sturdier than a watcher on a folder that may not exist yet.
-    this.timer = setInterval(() => this.pollProgress(), 1500);
+    this.timer ??= setInterval(() => this.pollProgress(), 1500);
   }
 
   private pollProgress(): void {
@@ -95,7 +99,7 @@ export class LabsController implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearInterval(this.timer);
+    if (this.timer) clearInterval(this.timer);
     this.changed.dispose();
   }
 }

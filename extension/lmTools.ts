@@ -9,7 +9,7 @@ function toolFor(ctx: Ring0Context, t: Ring0Tool): vscode.LanguageModelTool<Reco
   return {
     prepareInvocation(options) {
       const ws = ctx.workspaceRoot() ?? '';
-      const invocationMessage = vscode.l10n.t('Ring0: {0}', t.title);
+      const invocationMessage = `Ring0: ${t.title}`;
       if (!t.changesState) return { invocationMessage };
       let message: string;
       try {
@@ -17,7 +17,7 @@ function toolFor(ctx: Ring0Context, t: Ring0Tool): vscode.LanguageModelTool<Reco
       } catch (e) {
         message = (e as Error).message;
       }
-      return { invocationMessage, confirmationMessages: { title: vscode.l10n.t('Ring0: {0}', t.title), message: new vscode.MarkdownString(message) } };
+      return { invocationMessage, confirmationMessages: { title: `Ring0: ${t.title}`, message: new vscode.MarkdownString(message) } };
     },
     async invoke(options, token) {
       const ws = ctx.workspaceRoot();
@@ -27,7 +27,7 @@ function toolFor(ctx: Ring0Context, t: Ring0Tool): vscode.LanguageModelTool<Reco
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
-        const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Ring0: {0}', t.title) }, (progress) =>
+        const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Ring0: ${t.title}` }, (progress) =>
           t.run(input as never, { workspace: ws, cliPath: ctx.cliPath, signal: abort.signal, progress: (message) => progress.report({ message }) }));
         ctx.log.info(`language-model tool ${t.name}: ${r.isError ? 'error' : 'ok'}`);
         return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(r.text), new vscode.LanguageModelTextPart(JSON.stringify(r.data))]);

@@ -57,7 +57,7 @@ export const VIEWS: readonly { id: Views; name: string }[] = [
   { id: Views.LiveWatch, name: 'Live Watch' },
 ];
 
-export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, ContextKeys.Activated, ContextKeys.TracepointsFiltered];
+export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, ContextKeys.Activated, ContextKeys.TracepointsFiltered, ContextKeys.KernelWorkspace];
 
 export const VIEW_ITEMS: readonly ViewItems[] = [
   ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject, ViewItems.BpfProgram, ViewItems.BpfMap, ViewItems.BpfStreamMap,
@@ -86,4 +86,5 @@ export const SETTINGS: readonly { key: string; needsVmRestart: boolean }[] = [
   { key: 'ring0.clangd.enabled', needsVmRestart: false },
   { key: 'ring0.clangd.path', needsVmRestart: false },
   { key: 'ring0.build.watch', needsVmRestart: false },
+  { key: 'ring0.explorer.hideKbuildFiles', needsVmRestart: false },
 ];

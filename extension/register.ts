@@ -62,7 +62,7 @@ export function registerAll(ctx: Ring0Context): void {
 
   const vmTree = new SimpleTreeProvider(() => vmTreeRoots(ctx.vm.snapshot));
   ctx.extension.subscriptions.push(vmTree, vscode.window.registerTreeDataProvider(Views.Vm, vmTree), ctx.vm.onDidChange(() => vmTree.refresh()));
-  registerStatusBar(ctx);
+  ctx.kernel.onActive(() => registerStatusBar(ctx));
 
   registerCommand(ctx, Commands.Build, build);
   registerCommand(ctx, Commands.BuildAndLoad, buildAndLoad);
@@ -71,10 +71,12 @@ export function registerAll(ctx: Ring0Context): void {
   ctx.extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, new Ring0TaskProvider(ctx)));
   registerBuildWatch(ctx);
   const elfTree = new SimpleTreeProvider(() => elfRoots(ctx.workspaceRoot()));
-  // Outputs built from a terminal (`ring0 build`) count too.
-  const outputs = vscode.workspace.createFileSystemWatcher('**/*.{ko,o}');
-  ctx.extension.subscriptions.push(elfTree, outputs, vscode.window.registerTreeDataProvider(Views.Elf, elfTree), ctx.builds.onDidChangeOutputs(() => elfTree.refresh()),
-    outputs.onDidCreate(() => elfTree.refresh()), outputs.onDidDelete(() => elfTree.refresh()));
+  ctx.extension.subscriptions.push(elfTree, vscode.window.registerTreeDataProvider(Views.Elf, elfTree), ctx.builds.onDidChangeOutputs(() => elfTree.refresh()));
+  ctx.kernel.onActive(() => {
+    // Outputs built from a terminal (`ring0 build`) count too.
+    const outputs = vscode.workspace.createFileSystemWatcher('**/*.{ko,o}');
+    ctx.extension.subscriptions.push(outputs, outputs.onDidCreate(() => elfTree.refresh()), outputs.onDidDelete(() => elfTree.refresh()));
+  });
 
   registerObserve(ctx);
 

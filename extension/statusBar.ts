@@ -3,8 +3,16 @@ import * as vscode from 'vscode';
 import type { Ring0Context } from './context';
 import { Commands } from './manifest';
 
+let shown: vscode.StatusBarItem | undefined;
+
+/** The status-bar item once registered (only in a Ring0 workspace). */
+export function statusBarItem(): vscode.StatusBarItem | undefined {
+  return shown;
+}
+
 export function registerStatusBar(ctx: Ring0Context): void {
   const item = vscode.window.createStatusBarItem('ring0.vmStatus', vscode.StatusBarAlignment.Left, 50);
+  shown = item;
   item.name = 'Ring0 VM';
   const render = () => {
     const s = ctx.vm.snapshot.status;
@@ -34,5 +42,5 @@ export function registerStatusBar(ctx: Ring0Context): void {
     item.show();
   };
   render();
-  ctx.extension.subscriptions.push(item, ctx.vm.onDidChange(render));
+  ctx.extension.subscriptions.push(item, ctx.vm.onDidChange(render), { dispose: () => (shown = undefined) });
 }

@@ -12,6 +12,7 @@ import type { VmSettings } from '../kernel/vm/settings';
 import { snapshotKey, type VmSnapshot } from '../kernel/vm/snapshot';
 import type { Ring0Context } from './context';
 import { ContextKeys } from './manifest';
+import { assertTrusted } from './trust';
 
 /** vm.json is watched; this poll finds a state directory that appeared and a QEMU that died silently. */
 const FALLBACK_POLL_MS = 5000;
@@ -31,7 +32,11 @@ export class VmController implements vscode.Disposable {
   /** `ctx` may be the partly built context: only log, config, cliPath and workspaceRoot are used. */
   constructor(private readonly ctx: Pick<Ring0Context, 'log' | 'config' | 'cliPath' | 'workspaceRoot'>) {
     this.serialChannel = vscode.window.createOutputChannel('Ring0 VM Serial');
-    this.timer = setInterval(() => this.update(), FALLBACK_POLL_MS);
+  }
+
+  /** Watches the VM's state (vm.json, with the slow fallback poll); only in a Ring0 workspace (see KernelWorkspace). */
+  startPolling(): void {
+    this.timer ??= setInterval(() => this.update(), FALLBACK_POLL_MS);
     this.update();
   }
 
@@ -63,7 +68,7 @@ export class VmController implements vscode.Disposable {
       this.followSerial(ws, status);
       if (status.state === 'running') void this.loadModules(true);
       if (status.state === 'panicked' && status.panic) {
-        void vscode.window.showErrorMessage(`Ring0: the guest kernel panicked — ${status.panic.summary}`, 'Show Trace').then((pick) => {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Ring0: the guest kernel panicked — {0}', status.panic.summary), vscode.l10n.t('Show Trace')).then((pick) => {
           if (pick) void vscode.commands.executeCommand('ring0.vm.focus');
         });
       }
@@ -131,13 +136,14 @@ export class VmController implements vscode.Disposable {
   }
 
   async start(): Promise<void> {
+    assertTrusted(vscode.l10n.t('Starting the VM'));
     const ws = this.requireWorkspace();
     const status = vmStatus(ws);
     if (status.state === 'running') {
-      void vscode.window.showInformationMessage(`Ring0: the VM is already running (${status.accel?.toUpperCase()}).`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Ring0: the VM is already running ({0}).', status.accel?.toUpperCase() ?? ''));
       return;
     }
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Ring0: starting the VM', cancellable: false }, async (progress) => {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Ring0: starting the VM'), cancellable: false }, async (progress) => {
       let last = 0;
       const r = await startVm({
         workspace: ws,
@@ -157,7 +163,7 @@ export class VmController implements vscode.Disposable {
 
   async stop(): Promise<void> {
     const ws = this.requireWorkspace();
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Ring0: stopping the VM' }, () => stopVm(ws));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Ring0: stopping the VM') }, () => stopVm(ws));
     this.refresh();
   }
 

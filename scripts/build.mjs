@@ -45,6 +45,8 @@ const builds = [
 // uPlot's stylesheet next to the page bundles that import its script (webviews load only media/).
 mkdirSync(path.join(root, 'media', 'dist'), { recursive: true });
 copyFileSync(path.join(root, 'node_modules', 'uplot', 'dist', 'uPlot.min.css'), path.join(root, 'media', 'dist', 'uplot.css'));
+// Codicons for the pages' status marks: the stylesheet and its font, loaded under the webview's CSP.
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(path.join(root, 'node_modules', '@vscode', 'codicons', 'dist', f), path.join(root, 'media', 'dist', f));
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

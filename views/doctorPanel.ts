@@ -24,7 +24,7 @@ export class DoctorPanel {
 
   private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, onRunSetup: () => void) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ring0.svg');
-    panel.webview.html = pageHtml(panel.webview, extensionUri, { title: 'Ring0: About / Doctor', script: 'dist/doctor.js', css: 'doctor.css' });
+    panel.webview.html = pageHtml(panel.webview, extensionUri, { title: 'Ring0: About / Doctor', script: 'dist/doctor.js', css: ['dist/codicon.css', 'doctor.css'] });
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     panel.webview.onDidReceiveMessage((m: unknown) => {
       if (!isPageToDoctor(m)) return;

@@ -48,6 +48,8 @@ export const enum ContextKeys {
   Activated = 'ring0.activated',
   /** A filter is set on the Tracepoints view. */
   TracepointsFiltered = 'ring0.tracepointsFiltered',
+  /** The folder is a Ring0 workspace (extension/workspaceKind.ts): status bar and editor buttons show. */
+  KernelWorkspace = 'ring0.kernelWorkspace',
 }
 
 /** `contextValue`s of tree items, which menus match with `viewItem == …`. */

@@ -49,7 +49,7 @@ export class LabsDashboard {
 
   private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly labs: DashboardLabs, log: vscode.LogOutputChannel) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ring0.svg');
-    panel.webview.html = pageHtml(panel.webview, extensionUri, { title: 'Ring0: Lab Dashboard', script: 'dist/labs.js', css: 'labs.css' });
+    panel.webview.html = pageHtml(panel.webview, extensionUri, { title: 'Ring0: Lab Dashboard', script: 'dist/labs.js', css: ['dist/codicon.css', 'labs.css'] });
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     labs.onDidChange(() => this.post(), undefined, this.disposables);
     panel.webview.onDidReceiveMessage((m: unknown) => {

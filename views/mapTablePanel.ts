@@ -200,8 +200,9 @@ export class MapTablePanel implements vscode.Disposable {
     const t = this.target();
     if (!t) return;
     const row = this.model.findByKey(keyHex);
-    const pick = await vscode.window.showWarningMessage(`Delete the entry with key ${row ? JSON.stringify(row.key) : spaced(keyHex)} from ${this.ref.name}?`, { modal: true }, 'Delete');
-    if (pick !== 'Delete') return;
+    const del = vscode.l10n.t('Delete');
+    const pick = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the entry with key {0} from {1}?', row ? JSON.stringify(row.key) : spaced(keyHex), this.ref.name), { modal: true }, del);
+    if (pick !== del) return;
     await this.access.remove(t, keyHex);
     await this.refresh(true);
   }
@@ -217,7 +218,7 @@ export class MapTablePanel implements vscode.Disposable {
     const text = format === 'csv' ? toCsv(this.model.columns, rows) : toJson(meta, rows);
     if (target.scheme === 'file') await writeFile(target.fsPath, text);
     else await vscode.workspace.fs.writeFile(target, Buffer.from(text));
-    void vscode.window.showInformationMessage(`Ring0: exported ${rows.length} entr${rows.length === 1 ? 'y' : 'ies'} of ${this.ref.name} to ${target.fsPath}`);
+    void vscode.window.showInformationMessage(rows.length === 1 ? vscode.l10n.t('Ring0: exported 1 entry of {0} to {1}', this.ref.name, target.fsPath) : vscode.l10n.t('Ring0: exported {0} entries of {1} to {2}', rows.length, this.ref.name, target.fsPath));
   }
 
   private post(m: MapTableToPage): Thenable<boolean> {

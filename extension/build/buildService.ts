@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { Ring0Context } from '../context';
 import { parseBuildResult, type BuildResult } from './buildResult';
 import { buildArgs, type BuildTarget } from '../../kernel/build/buildTargets';
+import { assertTrusted } from '../trust';
 
 const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -34,6 +35,8 @@ export class BuildService implements vscode.Disposable {
 
   /** Runs the CLI with node (ELECTRON_RUN_AS_NODE for desktop VS Code) and resolves with its output. */
   runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    // Builds, loads and lab checks all run workspace code: none in Restricted Mode.
+    assertTrusted(`ring0 ${args[0] ?? ''}`.trim());
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [this.ctx.cliPath, ...args], {
         cwd: this.ctx.workspaceRoot(),

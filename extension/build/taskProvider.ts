@@ -16,14 +16,14 @@ export class Ring0TaskProvider implements vscode.TaskProvider {
 
   provideTasks(): vscode.Task[] {
     const root = this.ctx.workspaceRoot();
-    if (!root) return [];
+    if (!root || !vscode.workspace.isTrusted) return [];
     return findBuildTargets(root).map((t) => this.task(t, root));
   }
 
   resolveTask(task: vscode.Task): vscode.Task | undefined {
     const def = task.definition as Ring0TaskDefinition;
     const root = this.ctx.workspaceRoot();
-    if (!root || (def.target !== 'module' && def.target !== 'bpf') || typeof def.path !== 'string') return undefined;
+    if (!root || !vscode.workspace.isTrusted || (def.target !== 'module' && def.target !== 'bpf') || typeof def.path !== 'string') return undefined;
     const target: BuildTarget = def.target === 'module' ? { kind: 'module', dir: def.path } : { kind: 'bpf', file: def.path };
     return this.task(target, root, def);
   }

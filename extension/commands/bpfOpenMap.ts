@@ -19,7 +19,7 @@ export const bpfOpenMap = (obs: ObserveServices): CommandFactory<CommandArgs[Com
       await obs.bpf.poll(true);
       const maps = [...obs.bpf.snapshot.maps.values()];
       if (maps.length === 0) throw new Error('no BPF maps are loaded in the VM; build and load a .bpf.c program first');
-      const pick = await vscode.window.showQuickPick(maps.map((m) => ({ label: m.name || `map ${m.id}`, description: `${m.type} · id ${m.id}`, detail: m.pinned, id: m.id })), { title: 'Open BPF Map Table' });
+      const pick = await vscode.window.showQuickPick(maps.map((m) => ({ label: m.name || `map ${m.id}`, description: `${m.type} · id ${m.id}`, detail: m.pinned, id: m.id })), { title: vscode.l10n.t('Open BPF Map Table') });
       if (!pick) return;
       ref = refById(obs, pick.id);
     }

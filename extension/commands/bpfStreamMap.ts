@@ -20,12 +20,12 @@ export const bpfStreamMap = (obs: ObserveServices): CommandFactory<CommandArgs[C
     await obs.bpf.poll(true);
     const maps = [...obs.bpf.snapshot.maps.values()].filter((m) => STREAMABLE.has(m.type));
     if (maps.length === 0) throw new Error('no ring buffer or perf event array is loaded in the VM (samples/workspace/bpf/exec_events.bpf.c has both)');
-    const pick = await vscode.window.showQuickPick(maps.map((m) => ({ label: m.name || `map ${m.id}`, description: `${m.type} · id ${m.id}`, ref: { id: m.id, name: m.name || `map ${m.id}`, ...(m.pinned ? { pinned: m.pinned } : {}) } })), { title: 'Stream BPF Ring Buffer Records' });
+    const pick = await vscode.window.showQuickPick(maps.map((m) => ({ label: m.name || `map ${m.id}`, description: `${m.type} · id ${m.id}`, ref: { id: m.id, name: m.name || `map ${m.id}`, ...(m.pinned ? { pinned: m.pinned } : {}) } })), { title: vscode.l10n.t('Stream BPF Ring Buffer Records') });
     if (!pick) return;
     ref = pick.ref;
     const struct = await vscode.window.showInputBox({
-      title: `Decode ${ref.name}'s records as`,
-      prompt: "A struct from the object's BTF (e.g. exec_event); empty: the only struct whose size matches each record",
+      title: vscode.l10n.t('Decode {0}\'s records as', ref.name),
+      prompt: vscode.l10n.t('A struct from the object\'s BTF (e.g. exec_event); empty: the only struct whose size matches each record'),
       validateInput: (t) => (t.trim() === '' || /^[A-Za-z_]\w*$/.test(t.trim()) ? undefined : 'a C struct name'),
     });
     if (struct === undefined) return;

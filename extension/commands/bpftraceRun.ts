@@ -14,7 +14,7 @@ export const bpftraceRun = (obs: ObserveServices): CommandFactory<CommandArgs[Co
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (doc?.isDirty) await doc.save();
   if (!obs.guest.running) {
-    const start = await vscode.window.showWarningMessage('Ring0: bpftrace runs inside the VM, which is not running.', 'Start VM');
+    const start = await vscode.window.showWarningMessage(vscode.l10n.t('Ring0: bpftrace runs inside the VM, which is not running.'), vscode.l10n.t('Start VM'));
     if (!start) return;
     await ctx.vm.start();
   }

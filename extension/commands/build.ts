@@ -24,7 +24,7 @@ export async function pickTarget(ctx: Ring0Context): Promise<BuildTarget | undef
     throw new Error('nothing to build here: a kernel module is a directory whose Makefile has obj-m; a BPF program is a .bpf.c file. `ring0 new module NAME` or `ring0 new bpf NAME` makes one.');
   }
   if (targets.length === 1) return targets[0];
-  const pick = await vscode.window.showQuickPick(targets.map((t) => ({ label: targetLabel(t, root), target: t })), { placeHolder: 'What to build' });
+  const pick = await vscode.window.showQuickPick(targets.map((t) => ({ label: targetLabel(t, root), target: t })), { placeHolder: vscode.l10n.t('What to build') });
   return pick?.target;
 }
 
@@ -32,7 +32,7 @@ export const build: CommandFactory = (ctx) => async () => {
   const target = await pickTarget(ctx);
   if (!target) return undefined;
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Ring0: ${targetLabel(target, ctx.workspaceRoot() ?? '/')}` }, () => ctx.builds.build(target));
-  if (result.ok) void vscode.window.showInformationMessage(`Ring0: built ${result.artifacts.map((a) => vscode.workspace.asRelativePath(a)).join(', ')}`);
-  else void vscode.window.showErrorMessage(`Ring0: the build failed — see the Problems panel.`, 'Show Problems').then((p) => p && vscode.commands.executeCommand('workbench.actions.view.problems'));
+  if (result.ok) void vscode.window.showInformationMessage(vscode.l10n.t('Ring0: built {0}', result.artifacts.map((a) => vscode.workspace.asRelativePath(a)).join(', ')));
+  else void vscode.window.showErrorMessage(vscode.l10n.t('Ring0: the build failed — see the Problems panel.'), vscode.l10n.t('Show Problems')).then((p) => p && vscode.commands.executeCommand('workbench.actions.view.problems'));
   return result;
 };

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../registry';
 import { parseBuildResult } from '../build/buildResult';
+import { assertTrusted } from '../trust';
 
 const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -14,6 +15,7 @@ const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
 let collection: vscode.DiagnosticCollection | undefined;
 
 export const kernelBuild: CommandFactory = (ctx) => async () => {
+  assertTrusted(vscode.l10n.t('Building your kernel'));
   if (!collection) {
     collection = vscode.languages.createDiagnosticCollection('ring0-kernel');
     ctx.extension.subscriptions.push(collection);
@@ -22,7 +24,7 @@ export const kernelBuild: CommandFactory = (ctx) => async () => {
   const root = ctx.workspaceRoot();
   const args = ['kernel', 'build', '--json', ...(root ? ['--workspace', root] : [])];
   ctx.builds.channel.appendLine(`$ ring0 ${args.join(' ')}`);
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Ring0: building your kernel', cancellable: true }, (progress, token) =>
+  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Ring0: building your kernel'), cancellable: true }, (progress, token) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [ctx.cliPath, ...args], { cwd: root, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
       token.onCancellationRequested(() => child.kill('SIGINT'));
@@ -57,7 +59,7 @@ export const kernelBuild: CommandFactory = (ctx) => async () => {
     byFile.set(d.file, [...(byFile.get(d.file) ?? []), diag]);
   }
   for (const [file, list] of byFile) diagnostics.set(vscode.Uri.file(file), list);
-  if (result.ok) void vscode.window.showInformationMessage('Ring0: your kernel is built; boot it with ring0.vm.kernel "build" (F5 rebuilds and boots it).');
-  else void vscode.window.showErrorMessage('Ring0: the kernel build failed — see the Problems panel.', 'Show Problems').then((p) => p && vscode.commands.executeCommand('workbench.actions.view.problems'));
+  if (result.ok) void vscode.window.showInformationMessage(vscode.l10n.t('Ring0: your kernel is built; boot it with ring0.vm.kernel "build" (F5 rebuilds and boots it).'));
+  else void vscode.window.showErrorMessage(vscode.l10n.t('Ring0: the kernel build failed — see the Problems panel.'), vscode.l10n.t('Show Problems')).then((p) => p && vscode.commands.executeCommand('workbench.actions.view.problems'));
   return result;
 };

@@ -11,20 +11,21 @@ import type { Commands } from '../manifest';
 export const labReset: CommandFactory<CommandArgs[Commands.LabsReset]> = (ctx) => async (arg) => {
   const ws = ctx.workspaceRoot();
   if (!ws) throw new Error('open a folder first');
-  const lab = await pickLab(ctx, arg, 'Reset which lab?');
+  const lab = await pickLab(ctx, arg, vscode.l10n.t('Reset which lab?'));
   if (!lab) return undefined;
   const folder = ctx.labs.folder(lab.id) as string;
   const rel = vscode.workspace.asRelativePath(folder);
+  const reset = vscode.l10n.t('Reset Lab');
   const ok = await vscode.window.showWarningMessage(
-    `Start ${lab.title} over? Your copy in ${rel} is moved aside to ${rel}.bak-<time> (nothing is deleted), and a fresh starter is copied in.`,
-    { modal: true }, 'Reset Lab');
-  if (ok !== 'Reset Lab') return undefined;
+    vscode.l10n.t('Start {0} over? Your copy in {1} is moved aside to {1}.bak-<time> (nothing is deleted), and a fresh starter is copied in.', lab.title, rel),
+    { modal: true }, reset);
+  if (ok !== reset) return undefined;
   // Unsaved edits belong to the copy that is moved aside, not to the fresh starter.
   await vscode.workspace.saveAll(false);
   const r = resetLab(ws, lab);
   ctx.log.info(`lab ${lab.id} reset in ${r.dir}${r.movedTo ? `; old copy in ${r.movedTo}` : ''}`);
   ctx.labsChanged();
   await openLab(ctx, lab);
-  if (r.movedTo) void vscode.window.showInformationMessage(`Ring0: your previous copy of ${lab.title} is in ${vscode.workspace.asRelativePath(r.movedTo)}.`);
+  if (r.movedTo) void vscode.window.showInformationMessage(vscode.l10n.t('Ring0: your previous copy of {0} is in {1}.', lab.title, vscode.workspace.asRelativePath(r.movedTo)));
   return r.movedTo ? path.resolve(r.movedTo) : undefined;
 };

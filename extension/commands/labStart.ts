@@ -11,13 +11,13 @@ import { runCommand, type CommandArgs } from '../commandArgs';
 export const labStart: CommandFactory<CommandArgs[Commands.LabsStart]> = (ctx) => async (arg) => {
   const ws = ctx.workspaceRoot();
   if (!ws) throw new Error('open a folder first: labs are copied into the workspace');
-  const lab = await pickLab(ctx, arg, 'Which lab?');
+  const lab = await pickLab(ctx, arg, vscode.l10n.t('Which lab?'));
   if (!lab) return undefined;
   const folder = ctx.labs.folder(lab.id) as string;
   if (existsSync(folder)) {
     // Never overwrite: open what is there and offer the explicit way to start over.
     await openLab(ctx, lab);
-    void vscode.window.showInformationMessage(`Ring0: ${lab.title} is already in ${vscode.workspace.asRelativePath(folder)}; opened your copy. Reset Lab starts over (your copy is moved aside first).`, 'Reset Lab')
+    void vscode.window.showInformationMessage(vscode.l10n.t('Ring0: {0} is already in {1}; opened your copy. Reset Lab starts over (your copy is moved aside first).', lab.title, vscode.workspace.asRelativePath(folder)), vscode.l10n.t('Reset Lab'))
       .then((pick) => pick && runCommand(Commands.LabsReset, lab.id));
     return folder;
   }

@@ -6,8 +6,8 @@ import type { WatchNode } from '../../views/trees/liveWatchTree';
 
 export async function liveWatchAdd(watch: LiveWatchController, expression?: unknown): Promise<void> {
   const text = typeof expression === 'string' ? expression : await vscode.window.showInputBox({
-    title: 'Ring0: Live Watch',
-    prompt: 'A kernel global to read while the VM runs: SYMBOL[+OFFSET][:TYPE] or 0xADDRESS[:TYPE], TYPE u8…u64 or s8…s64 (default u64)',
+    title: vscode.l10n.t('Ring0: Live Watch'),
+    prompt: vscode.l10n.t('A kernel global to read while the VM runs: SYMBOL[+OFFSET][:TYPE] or 0xADDRESS[:TYPE], TYPE u8…u64 or s8…s64 (default u64)'),
     placeHolder: 'jiffies, nr_threads:s32',
     validateInput: (v) => {
       try {

@@ -14,14 +14,14 @@ export const tracepointsRefresh = (obs: ObserveServices): CommandFactory => () =
 export const tracepointsClearFilter = (obs: ObserveServices): CommandFactory => () => () => obs.tracepoints.setFilter('');
 
 export const tracepointsFilter = (obs: ObserveServices): CommandFactory => () => async () => {
-  const filter = await vscode.window.showInputBox({ title: 'Filter Tracepoints', prompt: 'Text in CATEGORY:EVENT, e.g. "sched_process" or "openat"; a category name keeps all its events', value: obs.tracepoints.filter });
+  const filter = await vscode.window.showInputBox({ title: vscode.l10n.t('Filter Tracepoints'), prompt: vscode.l10n.t('Text in CATEGORY:EVENT, e.g. "sched_process" or "openat"; a category name keeps all its events'), value: obs.tracepoints.filter });
   if (filter !== undefined) obs.tracepoints.setFilter(filter);
 };
 
 export const tracepointsSubscribe = (obs: ObserveServices): CommandFactory<CommandArgs[Commands.TracepointsSubscribe]> => (ctx) => async (arg) => {
   let spec = typeof arg === 'string' ? arg : undefined;
   spec ??= await vscode.window.showInputBox({
-    title: 'Subscribe to Tracepoint',
+    title: vscode.l10n.t('Subscribe to Tracepoint'),
     prompt: 'CATEGORY:EVENT',
     placeHolder: 'sched:sched_process_exec',
     validateInput: (t) => {

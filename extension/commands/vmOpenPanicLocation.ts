@@ -20,7 +20,7 @@ export const vmOpenPanicLocation: CommandFactory<CommandArgs[Commands.VmOpenPani
   const candidates = path.isAbsolute(file) ? [file] : kernelSourceRoots().map((r) => path.join(r, file));
   const found = candidates.find((c) => existsSync(c));
   if (!found) {
-    void vscode.window.showWarningMessage(`Ring0: ${file}:${line} is in the kernel sources, which are not unpacked here. Run 'ring0 setup --kernel-source' to get them.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Ring0: {0} is in the kernel sources, which are not unpacked here. Run \'ring0 setup --kernel-source\' to get them.', `${file}:${line}`));
     return;
   }
   const doc = await vscode.workspace.openTextDocument(found);

@@ -2,6 +2,7 @@
 // resolved VM settings, and a configuration provider makes F5 work with no launch.json and builds first.
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { showUntrusted, UntrustedWorkspaceError } from '../trust';
 import { KernelDebugSession } from '../../debug-adapter/session/kernelSession';
 import { findBuildTargets } from '../../kernel/build/buildTargets';
 import type { Ring0Context } from '../context';
@@ -24,9 +25,13 @@ class KernelConfigurationProvider implements vscode.DebugConfigurationProvider {
 
   resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
     const root = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!vscode.workspace.isTrusted) {
+      void showUntrusted(new UntrustedWorkspaceError(vscode.l10n.t('Debugging the kernel')));
+      return undefined;
+    }
     if (!config.type && !config.request && !config.name) {
       if (!root) {
-        void vscode.window.showErrorMessage('Ring0: open a folder to debug its kernel VM.');
+        void vscode.window.showErrorMessage(vscode.l10n.t('Ring0: open a folder to debug its kernel VM.'));
         return undefined;
       }
       return defaultLaunchConfiguration(root);

@@ -1,12 +1,13 @@
 // Reusable pieces for real-VS-Code UI tests: start code-server (Node 24) on a workspace with Ring0's
 // .vsix installed, drive the workbench in Debian chromium with playwright-core, reach webview content.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { testHostInstalled } from '../../kernel/host/testHostInstall';
 import { testHostPaths } from '../../kernel/host/testHostPaths';
 import { makeTempDir, removeTempDir, startProc, tail, type Proc } from './proc';
+import { localizedPackageJson } from '../manifestStrings';
 
 /** The repository root (this file runs compiled, from out/test/host/). */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -108,6 +109,8 @@ export interface CodeServerOptions {
   args?: string[];
   /** Also copy code-server's output here as it arrives (e.g. process.stderr). */
   echo?: NodeJS.WritableStream;
+  /** Keep VS Code's workspace trust on (default off: --disable-workspace-trust); pair with the trust settings. */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -145,7 +148,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       '--config', dirs.config,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
       ...(opts.args ?? []),
@@ -261,7 +264,7 @@ export interface ViewWelcome { view: string; contents: string; when?: string }
  * `when` may use `key == value`, `key != value` and `&&`; anything else throws, so tests get updated.
  */
 export function expectedWelcome(viewId: string, context: Record<string, string>): string[] {
-  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { viewsWelcome?: ViewWelcome[] } };
+  const pkg = localizedPackageJson() as { contributes: { viewsWelcome?: ViewWelcome[] } };
   const entries = (pkg.contributes.viewsWelcome ?? []).filter((w) => w.view === viewId && whenHolds(w.when, context));
   return entries.flatMap((w) => w.contents.split('\n'))
     .map((l) => l.replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replace(/\s+/g, ' ').trim())
@@ -271,6 +274,9 @@ export function expectedWelcome(viewId: string, context: Record<string, string>)
 function whenHolds(when: string | undefined, context: Record<string, string>): boolean {
   if (!when) return true;
   return when.split('&&').every((clause) => {
+    // A bare key (isWorkspaceTrusted) holds when the context says 'true'; !key when it does not.
+    const bare = /^\s*(!?)([\w.]+)\s*$/.exec(clause);
+    if (bare) return (context[bare[2]] === 'true') !== (bare[1] === '!');
     const m = /^\s*([\w.]+)\s*(==|!=)\s*([\w.-]+)\s*$/.exec(clause);
     if (!m) throw new Error(`expectedWelcome cannot evaluate when-clause "${clause.trim()}"`);
     return (context[m[1]] === m[3]) === (m[2] === '==');

@@ -1,9 +1,11 @@
 // The real-extension-host tier: runs the mocha suite in test/host/extension inside code-server's VS Code
 // server (and, when RING0_VSCODE_EXECUTABLE names a desktop VS Code, through @vscode/test-electron).
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { testHostSkipReason } from './codeServer';
+import { makeTempDir, removeTempDir } from './proc';
 import { runExtensionTests, runExtensionTestsElectron, type ExtensionTestResult } from './extensionHost';
 
 const suite = path.join(__dirname, 'extension');
@@ -18,6 +20,20 @@ function check(r: ExtensionTestResult): void {
 describe('extension tests in the real extension host', () => {
   it('pass in code-server\'s VS Code server (Node 24)', { skip: testHostSkipReason() }, async () => {
     check(await runExtensionTests({ extensionTestsPath: suite }));
+  });
+
+  it('in a plain folder: no activation, no status item, no clangd until a module appears', { skip: testHostSkipReason() }, async () => {
+    const tmp = makeTempDir('plain');
+    try {
+      const workspace = path.join(tmp, 'plain');
+      mkdirSync(path.join(workspace, 'src'), { recursive: true });
+      writeFileSync(path.join(workspace, 'README.md'), '# A C project, not a kernel one\n');
+      writeFileSync(path.join(workspace, 'CMakeLists.txt'), 'project(plain C)\nadd_executable(main src/main.c)\n');
+      writeFileSync(path.join(workspace, 'src', 'main.c'), 'int main(void) { return 0; }\n');
+      check(await runExtensionTests({ extensionTestsPath: path.join(__dirname, 'plainFolder'), workspace }));
+    } finally {
+      removeTempDir(tmp);
+    }
   });
 
   const desktop = process.env.RING0_VSCODE_EXECUTABLE;

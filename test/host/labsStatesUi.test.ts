@@ -130,7 +130,7 @@ describe('Ring0 Labs view and dashboard states in the real VS Code (UI)', { skip
     const content = viewPane(page, 'Labs').locator('.welcome-view-content');
     await content.waitFor();
     const text = (await content.innerText()).replace(/\s+/g, ' ');
-    for (const line of expectedWelcome('ring0.labs', { 'ring0.vmState': 'stopped' })) assert.ok(text.includes(line), `"${line}" in "${text}"`);
+    for (const line of expectedWelcome('ring0.labs', { 'ring0.vmState': 'stopped', isWorkspaceTrusted: 'true' })) assert.ok(text.includes(line), `"${line}" in "${text}"`);
     await saveScreenshot(page, 'labs-empty-view');
     const frame = await dashboard(page);
     await frame.locator('#empty').filter({ hasText: 'The lab catalog is empty.' }).waitFor({ timeout: 30_000 });

@@ -1,7 +1,7 @@
 // UI tests in the real VS Code (code-server + Debian chromium): the packaged .vsix installed, the Ring0
 // container, its views' welcome content, a palette command and the Doctor webview's content.
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -10,13 +10,14 @@ import {
   saveScreenshot, startCodeServer, testHostSkipReason, transcript, viewPane, webviewFrame,
   type CodeServer, type Workbench,
 } from './codeServer';
+import { localizedPackageJson } from '../manifestStrings';
 import { makeTempDir, removeTempDir } from './proc';
 
-const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+const pkg = localizedPackageJson() as {
   contributes: { views: Record<string, { id: string; name: string }[]> };
 };
 /** Context keys while no VM runs (the UI tests never start one). */
-const VM_STOPPED = { 'ring0.vmState': 'stopped' };
+const VM_STOPPED = { 'ring0.vmState': 'stopped', isWorkspaceTrusted: 'true' };
 
 describe('Ring0 in code-server (UI)', { skip: testHostSkipReason() }, () => {
   let tmp: string | undefined;

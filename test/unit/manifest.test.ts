@@ -1,14 +1,17 @@
 // Checks the TypeScript declarations in extension/manifest.ts against package.json's contributes.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { COMMANDS, COMMAND_CATEGORY, CONTEXT_KEYS, DEBUG_TYPE, SETTINGS, VIEWS, VIEW_CONTAINER, VIEW_ITEMS, WALKTHROUGH, WALKTHROUGH_LAB } from '../../extension/manifest';
 import { loadCatalog } from '../../labs/model/catalog';
 import { DEFAULT_VM_SETTINGS, VM_SETTING_KEYS } from '../../kernel/vm/settings';
+import { localizedPackageJson } from '../manifestStrings';
+import { WORKSPACE_PATTERNS } from '../../extension/workspaceKind';
 
 const root = path.resolve(__dirname, '..', '..', '..');
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+// English strings filled in from package.nls.json.
+const pkg = localizedPackageJson();
 const contributes = pkg.contributes;
 
 describe('package.json contributes', () => {
@@ -35,15 +38,21 @@ describe('package.json contributes', () => {
     for (const v of VIEWS) {
       const welcome = contributes.viewsWelcome.filter((w: { view: string }) => w.view === v.id) as { contents: string; when?: string }[];
       assert.ok(welcome.length >= 1, `welcome content for ${v.id}`);
-      // Either one unconditional entry, or entries covering running and not running.
-      if (welcome.length > 1) {
-        assert.deepEqual(welcome.map((w) => w.when).sort(), ['ring0.vmState != running', 'ring0.vmState == running'], v.id);
+      // Restricted Mode's explanation, then for a trusted workspace either one entry or entries
+      // covering running and not running.
+      assert.deepEqual(welcome.filter((w) => w.when === '!isWorkspaceTrusted').length, 1, `${v.id} explains Restricted Mode`);
+      const trusted = welcome.filter((w) => w.when !== '!isWorkspaceTrusted');
+      for (const w of trusted) assert.match(w.when ?? '', /^isWorkspaceTrusted\b/, `${v.id}: trusted-only content says so`);
+      if (trusted.length > 1) {
+        assert.deepEqual(trusted.map((w) => w.when).sort(), ['isWorkspaceTrusted && ring0.vmState != running', 'isWorkspaceTrusted && ring0.vmState == running'], v.id);
+      } else {
+        assert.equal(trusted[0]?.when, 'isWorkspaceTrusted', v.id);
       }
       for (const w of welcome) {
         for (const k of (w.when ?? '').match(/ring0\.[\w.]+/g) ?? []) assert.ok(keys.has(k), `${k} is a declared context key`);
         const links = [...w.contents.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
         assert.ok(links.length > 0, `${v.id} welcome links to a command`);
-        for (const l of links) assert.ok(ids.has(l as never), `${l} is declared`);
+        for (const l of links) assert.ok(ids.has(l as never) || l === 'workbench.trust.manage', `${l} is declared`);
       }
     }
   });
@@ -98,6 +107,57 @@ describe('package.json contributes', () => {
       assert.ok(declared, `ring0.vm.${key} is declared in package.json`);
       assert.deepEqual(declared.default, DEFAULT_VM_SETTINGS[key], `ring0.vm.${key}'s default`);
     }
+  });
+
+  it('gives every setting a markdownDescription (and no plain description)', () => {
+    for (const [key, p] of Object.entries(contributes.configuration.properties) as [string, { markdownDescription?: string; description?: string }][]) {
+      assert.ok(typeof p.markdownDescription === 'string' && p.markdownDescription.trim().length > 10, `${key} has a markdownDescription`);
+      assert.equal(p.description, undefined, `${key}: markdownDescription only`);
+    }
+  });
+
+  it('lets a machine override the path settings, and keeps every setting that reaches QEMU or runs a binary restricted', () => {
+    const props = contributes.configuration.properties as Record<string, { scope?: string }>;
+    for (const key of ['ring0.vm.kernel', 'ring0.clangd.path', 'ring0.kernel.source', 'ring0.kernel.buildDir']) assert.equal(props[key].scope, 'machine-overridable', key);
+    const trust = pkg.capabilities.untrustedWorkspaces;
+    assert.equal(trust.supported, 'limited');
+    assert.equal(pkg.capabilities.virtualWorkspaces, false);
+    for (const key of ['ring0.vm.qemuArgs', 'ring0.vm.kernelArgs', 'ring0.vm.kernel', 'ring0.vm.devices', 'ring0.clangd.path']) assert.ok(trust.restrictedConfigurations.includes(key), `${key} is restricted`);
+  });
+
+  it('activates only in Ring0 workspaces, on its task type, debugger, views and dashboard; never on startup', () => {
+    const events = pkg.activationEvents as string[];
+    assert.ok(!events.includes('onStartupFinished') && !events.includes('*'), 'no activation on every window');
+    assert.deepEqual(events.filter((e) => e.startsWith('workspaceContains:')).map((e) => e.slice('workspaceContains:'.length)), [...WORKSPACE_PATTERNS]);
+    for (const e of ['onTaskType:ring0', `onDebugResolve:${DEBUG_TYPE}`, 'onWebviewPanel:ring0.labsDashboard', ...VIEWS.map((v) => `onView:${v.id}`)]) assert.ok(events.includes(e), e);
+  });
+
+  it('shows the editor-title and Explorer buttons only in a Ring0 workspace', () => {
+    for (const m of [...contributes.menus['editor/title'], ...contributes.menus['explorer/context']] as { command: string; when: string }[]) {
+      assert.match(m.when, /&& ring0\.kernelWorkspace$/, m.command);
+    }
+  });
+
+  it('allows breakpoints in C and in the assembly of the own-kernel labs (.S)', () => {
+    assert.deepEqual(contributes.breakpoints.map((b: { language: string }) => b.language).sort(), ['asm', 'c']);
+    const asm = contributes.languages.find((l: { id: string }) => l.id === 'asm');
+    assert.ok(asm.extensions.includes('.S'));
+    assert.ok(existsSync(path.join(root, asm.configuration)));
+    const catalog = path.join(root, 'labs', 'catalog');
+    const asmSources = readdirSync(catalog).flatMap((lab) => existsSync(path.join(catalog, lab, 'starter')) ? readdirSync(path.join(catalog, lab, 'starter')).filter((f) => /\.[sS]$/.test(f)) : []);
+    assert.ok(asmSources.length > 0, 'the own-kernel labs have assembly starters');
+    for (const f of asmSources) assert.ok(asm.extensions.includes(path.extname(f)), `${f} opens as asm`);
+  });
+
+  it('has a marketplace listing: PNG icon, changelog, repository', () => {
+    const png = readFileSync(path.join(root, pkg.icon));
+    assert.equal(pkg.icon, 'media/ring0.png');
+    assert.deepEqual([...png.subarray(1, 4)].map((b) => String.fromCharCode(b)).join(''), 'PNG');
+    assert.equal(png.readUInt32BE(16), 128, 'icon is 128 px wide');
+    assert.match(readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'), /^# Changelog/);
+    assert.match(pkg.repository.url, /^https:\/\/github\.com\/[\w-]+\/[\w-]+\.git$/);
+    const ignore = readFileSync(path.join(root, '.vscodeignore'), 'utf8');
+    for (const line of ['!media/*.png', '!CHANGELOG.md', '!package.nls*.json', '!l10n/**', '!media/dist/*.ttf']) assert.ok(ignore.split('\n').includes(line), `${line} is packaged`);
   });
 
   it('contributes the ring0-kernel debugger with launch and attach schemas and snippets', () => {

@@ -1,4 +1,5 @@
 // The Doctor panel's page script (runs in the webview): renders doctor rows with DOM APIs, never innerHTML.
+import { codicon } from './dom';
 import { isDoctorToPage, type DoctorRow, type PageToDoctor } from '../protocol/doctor';
 
 declare function acquireVsCodeApi(): { postMessage(m: PageToDoctor): void };
@@ -10,6 +11,12 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
   if (text !== undefined) e.textContent = text;
   if (cls) e.className = cls;
   return e;
+}
+
+function cell(child: HTMLElement, cls: string): HTMLTableCellElement {
+  const td = el('td', undefined, cls);
+  td.append(child);
+  return td;
 }
 
 function render(version: string, rows: DoctorRow[]): void {
@@ -37,7 +44,7 @@ function render(version: string, rows: DoctorRow[]): void {
     const tr = el('tr', undefined, r.ok ? 'ok' : r.required ? 'missing' : 'optional');
     tr.dataset.name = r.name;
     tr.append(
-      el('td', r.ok ? '✓' : r.required ? '✗' : '–', 'mark'),
+      cell(r.ok ? codicon('pass', 'found', '') : r.required ? codicon('error', 'missing', '') : codicon('circle-slash', 'optional, missing', ''), 'mark'),
       el('td', r.name),
       el('td', r.version ?? ''),
       el('td', r.ok ? r.path ?? '' : `${r.purpose}: ${r.install}`),

@@ -12,3 +12,12 @@ export function button(text: string, onClick: () => void, title?: string, cls?: 
   b.addEventListener('click', onClick);
   return b;
 }
+
+/** A codicon (from @vscode/codicons, shipped in media/dist) with a label for screen readers. */
+export function codicon(name: string, label: string, cls = 'mark'): HTMLSpanElement {
+  const e = el('span', undefined, `${cls} codicon codicon-${name}`);
+  e.setAttribute('role', 'img');
+  e.setAttribute('aria-label', label);
+  e.title = label;
+  return e;
+}

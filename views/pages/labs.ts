@@ -1,6 +1,7 @@
 // The lab dashboard's page script (runs in the webview): progress bars per track, a card per lab with
 // its status, last result and per-objective results, and buttons that ask the host to run lab commands.
 // DOM APIs only, never innerHTML.
+import { codicon } from './dom';
 import { isDashboardToPage, type DashboardAction, type DashboardLab, type DashboardToPage, type DashboardTrack, type PageToDashboard } from '../protocol/labs';
 
 declare function acquireVsCodeApi(): { postMessage(m: PageToDashboard): void };
@@ -38,12 +39,19 @@ const STATUS_TEXT: Record<DashboardLab['status'], string> = {
   passed: 'Done',
 };
 
+const STATUS_ICON: Record<DashboardLab['status'], string> = {
+  'not-started': 'circle-large-outline',
+  started: 'circle-large-filled',
+  failing: 'error',
+  passed: 'pass',
+};
+
 function labCard(lab: DashboardLab, now: number): HTMLElement {
   const card = el('section', undefined, `lab ${lab.status}`);
   card.dataset.lab = lab.id;
   card.dataset.status = lab.status;
   const head = el('div', undefined, 'lab-head');
-  const mark = el('span', lab.status === 'passed' ? '✓' : lab.status === 'failing' ? '✗' : lab.status === 'started' ? '…' : '○', 'mark');
+  const mark = codicon(STATUS_ICON[lab.status], STATUS_TEXT[lab.status]);
   const title = el('h3', lab.title);
   head.append(mark, title);
   for (const r of lab.requirements) {
@@ -63,7 +71,7 @@ function labCard(lab: DashboardLab, now: number): HTMLElement {
     for (const o of lab.objectives) {
       const li = el('li', undefined, o.passed === undefined ? 'unknown' : o.passed ? 'pass' : 'fail');
       li.dataset.objective = o.id;
-      li.append(el('span', o.passed === undefined ? '○' : o.passed ? '✓' : '✗', 'mark'), el('span', o.text, 'text'));
+      li.append(o.passed === undefined ? codicon('circle-large-outline', 'not checked') : o.passed ? codicon('pass', 'passed') : codicon('error', 'failed'), el('span', o.text, 'text'));
       if (o.message && !o.passed) li.append(el('div', o.message, 'message'));
       list.append(li);
     }

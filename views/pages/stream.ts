@@ -83,9 +83,23 @@ const axes = (): uPlot.Axis[] => [{ stroke: css('--vscode-foreground', '#ccc'), 
 const color = () => css('--vscode-charts-blue', '#3794ff');
 
 const yAxis = (a: uPlot.Axis): uPlot.Axis => ({ ...a, values: (_u: uPlot, splits: number[]) => splits.map((v) => compact(v)) });
-const rateChart = new uPlot({ width: width(rateBox), height: 180, scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } }, axes: [axes()[0], yAxis(axes()[1])], legend: { show: false }, series: [{}, { label: 'records/s', stroke: color(), width: 2, fill: 'rgba(55,148,255,0.15)' }] }, [[], []], rateBox);
+const makeRate = (data: uPlot.AlignedData) => new uPlot({ width: width(rateBox), height: 180, scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } }, axes: [axes()[0], yAxis(axes()[1])], legend: { show: false }, series: [{}, { label: 'records/s', stroke: color(), width: 2, fill: 'rgba(55,148,255,0.15)' }] }, data, rateBox);
 const bars = uPlot.paths.bars ? uPlot.paths.bars({ size: [0.9, 100] }) : undefined;
-const histChart = new uPlot({ width: width(histBox), height: 180, scales: { x: { time: false } }, axes: [{ ...axes()[0], values: (_u: uPlot, splits: number[]) => splits.map((v) => compact(v)) }, yAxis(axes()[1])], legend: { show: false }, series: [{}, { label: 'count', stroke: color(), fill: 'rgba(55,148,255,0.5)', ...(bars ? { paths: bars } : {}) }] }, [[], []], histBox);
+const makeHist = (data: uPlot.AlignedData) => new uPlot({ width: width(histBox), height: 180, scales: { x: { time: false } }, axes: [{ ...axes()[0], values: (_u: uPlot, splits: number[]) => splits.map((v) => compact(v)) }, yAxis(axes()[1])], legend: { show: false }, series: [{}, { label: 'count', stroke: color(), fill: 'rgba(55,148,255,0.5)', ...(bars ? { paths: bars } : {}) }] }, data, histBox);
+let rateChart = makeRate([[], []]);
+let histChart = makeHist([[], []]);
+let lastMaps: [PrintedMap[], string[]] | undefined;
+// A theme change swaps the body's vscode-light/-dark/-high-contrast class and the colour variables:
+// the charts are drawn again in the new colours, with their data.
+new MutationObserver(() => {
+  const rate = rateChart.data;
+  const hist = histChart.data;
+  rateChart.destroy();
+  histChart.destroy();
+  rateChart = makeRate(rate);
+  histChart = makeHist(hist);
+  if (lastMaps) renderMaps(...lastMaps);
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 histBox.hidden = true;
 
 function addRecords(recs: WireRecord[]): void {
@@ -157,6 +171,7 @@ function renderCharts(): void {
 }
 
 function renderMaps(maps: PrintedMap[], skipped: string[]): void {
+  lastMaps = [maps, skipped];
   mapsBox.replaceChildren();
   if (skipped.length) {
     const note = el('p', `Not shown: ${skipped.join('; ')}`, 'info');
