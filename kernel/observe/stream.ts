@@ -84,6 +84,8 @@ export interface RecordBatch {
   counts: StreamCounts;
   /** Notes new since the previous batch: which struct records of a size decode as and why, or why they stay hex. */
   notes?: string[];
+  /** Record sizes first seen in this batch, with the structs they could decode as (the program's own first). */
+  candidates?: { size: number; structs: string[] }[];
   /** Set on the last batch. */
   end?: StreamEnd;
 }
@@ -143,10 +145,14 @@ export async function* streamMap(agent: StreamAgent, ref: string, opts: StreamMa
   const decoder = new RecordDecoder({ mapType, btf, structName: opts.structName, hex: opts.hex, mapName: map.name, ...(kernelStructs ? { kernelStructs } : {}) });
   if (btfError) decoder.notes.push(`could not read the map's BTF (${btfError}): records are hex`);
   let notesSent = 0;
-  const newNotes = () => {
+  const sizes = new Set<number>();
+  const newNotes = (records: StreamRecord[] = []) => {
     const n = decoder.notes.slice(notesSent);
     notesSent = decoder.notes.length;
-    return n.length ? { notes: n } : {};
+    const fresh = [...new Set(records.map((r) => r.size))].filter((s) => s > 0 && !sizes.has(s));
+    for (const s of fresh) sizes.add(s);
+    const candidates = fresh.map((size) => ({ size, structs: decoder.candidates(size).slice(0, 100) }));
+    return { ...(n.length ? { notes: n } : {}), ...(candidates.length ? { candidates } : {}) };
   };
 
   const args = [loader, 'stream', '--id', String(map.id)];
@@ -198,7 +204,7 @@ export async function* streamMap(agent: StreamAgent, ref: string, opts: StreamMa
       }
       counts.malformed = decoder.malformed;
       if (opts.count !== undefined && handed >= opts.count) stopReason = 'count';
-      if (records.length || b.dropped) yield { map, records, counts: { ...counts }, ...newNotes() };
+      if (records.length || b.dropped) yield { map, records, counts: { ...counts }, ...newNotes(records) };
     }
     const end = await stream.close();
     finished = true;
