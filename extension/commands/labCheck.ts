@@ -5,21 +5,7 @@ import * as vscode from 'vscode';
 import type { CommandFactory } from '../registry';
 import { Commands } from '../manifest';
 import { pickLab } from '../labUi';
-
-interface CheckJson {
-  id: string;
-  passed: boolean;
-  objectives: { id: string; text: string; passed: boolean; message: string }[];
-}
-
-function parseCheck(stdout: string): CheckJson | undefined {
-  try {
-    const r = JSON.parse(stdout) as Partial<CheckJson>;
-    return typeof r.passed === 'boolean' && Array.isArray(r.objectives) ? (r as CheckJson) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { runLabCheck } from '../labCheckRun';
 
 export const labCheck: CommandFactory = (ctx) => async (arg?: unknown) => {
   const ws = ctx.workspaceRoot();
@@ -33,9 +19,6 @@ export const labCheck: CommandFactory = (ctx) => async (arg?: unknown) => {
     }
     return undefined;
   }
-  if (ctx.labs.busy.has(lab.id)) throw new Error(`${lab.title} is being checked already`);
-  // Unsaved edits would not be what the checker builds.
-  await vscode.workspace.saveAll(false);
   const running = () => ctx.vm.snapshot.status.state === 'running';
   if (!running()) {
     const pick = await vscode.window.showWarningMessage('Ring0: lab checkers run in the VM, which is not running.', 'Start VM and Check');
@@ -43,20 +26,10 @@ export const labCheck: CommandFactory = (ctx) => async (arg?: unknown) => {
     await ctx.vm.start();
     if (!running()) throw new Error('the VM did not start; see the VM view');
   }
-  ctx.labs.setBusy(lab.id, 'checking');
-  let r: { code: number | null; stdout: string; stderr: string };
-  try {
-    r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Ring0: checking ${lab.title}`, cancellable: false }, (progress) => {
-      progress.report({ message: lab.checker.build ? 'building on the host, then checking in the VM…' : 'running the checker in the VM…' });
-      return ctx.builds.runCli(['lab', 'check', lab.id, '--json', '--workspace', ws, '--dir', folder]);
-    });
-  } finally {
-    ctx.labs.setBusy(lab.id, undefined);
-  }
-  const result = parseCheck(r.stdout);
-  if (!result) throw new Error(r.stderr.trim().split('\n').slice(-3).join(' ') || `ring0 lab check exited ${r.code} without a result`);
-  ctx.log.info(`lab ${lab.id} checked: ${result.objectives.filter((o) => o.passed).length}/${result.objectives.length} objectives pass`);
-  ctx.labsChanged();
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Ring0: checking ${lab.title}`, cancellable: false }, (progress) => {
+    progress.report({ message: lab.checker.build ? 'building on the host, then checking in the VM…' : 'running the checker in the VM…' });
+    return runLabCheck(ctx, lab, folder);
+  });
   await ctx.labs.reveal(lab.id);
   const failed = result.objectives.filter((o) => !o.passed);
   const show = (pick: string | undefined) => pick && vscode.commands.executeCommand(Commands.LabsShowDashboard);
