@@ -1,11 +1,14 @@
 // Starts clangd through vscode-languageclient for C sources, so hover and completion work on kernel
-// APIs in module and BPF sources (their compile_commands.json comes from `ring0 build`).
+// APIs in module and BPF sources. compile_commands.json is written for every module when the workspace
+// opens; with the vscode-clangd extension installed Ring0 starts no clangd of its own and only provides
+// the compile commands (and restarts that extension's clangd when a build rewrites them).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { Ring0Context } from './context';
+import { VSCODE_CLANGD, watchCompileCommands, writeWorkspaceCompileCommands } from './build/compileCommands';
 
 export function findClangd(setting: string, pathEnv = process.env.PATH ?? ''): string | undefined {
   if (setting) return existsSync(setting) ? setting : undefined;
@@ -23,6 +26,13 @@ export interface ClangdHandle {
 }
 
 export async function startClangd(ctx: Ring0Context): Promise<ClangdHandle | undefined> {
+  // Written before clangd starts, so the first diagnostics of an open module source are right.
+  const written = await writeWorkspaceCompileCommands(ctx);
+  if (vscode.extensions.getExtension(VSCODE_CLANGD)) {
+    ctx.log.info(`${VSCODE_CLANGD} is installed: Ring0 starts no clangd of its own and only writes compile_commands.json`);
+    ctx.extension.subscriptions.push(watchCompileCommands(ctx, written, async () => void (await vscode.commands.executeCommand('clangd.restart'))));
+    return undefined;
+  }
   if (!ctx.config.clangdEnabled) return undefined;
   const clangd = findClangd(ctx.config.clangdPath);
   if (!clangd) {
@@ -38,10 +48,11 @@ export async function startClangd(ctx: Ring0Context): Promise<ClangdHandle | und
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'c' }],
-    outputChannel: vscode.window.createOutputChannel('Ring0 clangd'),
+    outputChannel: vscode.window.createOutputChannel(vscode.l10n.t('Ring0 clangd')),
   };
   const client = new LanguageClient('ring0.clangd', 'Ring0 clangd', serverOptions, clientOptions);
   ctx.extension.subscriptions.push({ dispose: () => void client.stop() });
+  ctx.extension.subscriptions.push(watchCompileCommands(ctx, written, () => client.restart()));
   try {
     await client.start();
     ctx.log.info(`clangd started: ${clangd}`);

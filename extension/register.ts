@@ -38,6 +38,7 @@ import { labReset } from './commands/labReset';
 import { labOpen } from './commands/labOpen';
 import { labShowDashboard } from './commands/labShowDashboard';
 import { labRefresh } from './commands/labRefresh';
+import { registerLabTests } from './labTests';
 import { LabNode, LabsTreeProvider } from '../views/trees/labsTree';
 import { LabsDashboard } from '../views/labsDashboard';
 import { SimpleTreeProvider } from '../views/trees/node';
@@ -95,6 +96,7 @@ export function registerAll(ctx: Ring0Context): void {
   registerCommand(ctx, Commands.LabsOpen, labOpen);
   registerCommand(ctx, Commands.LabsShowDashboard, labShowDashboard);
   registerCommand(ctx, Commands.LabsRefresh, labRefresh);
+  registerLabTests(ctx);
   const labsTree = new LabsTreeProvider(() => ctx.labs.snapshot());
   const labsView = vscode.window.createTreeView(Views.Labs, { treeDataProvider: labsTree, showCollapseAll: true });
   ctx.labs.revealer = async (id) => {

@@ -51,7 +51,7 @@ export class StreamPanel implements vscode.Disposable {
   private onMessage(m: PageToStream): void {
     switch (m.type) {
       case 'ready':
-        void this.post({ type: 'init', title: this.source.title, kind: this.source.kind, description: this.source.description });
+        void this.post({ type: 'init', title: this.source.title, kind: this.source.kind, description: this.source.description, decodeAs: this.source.decodeAs !== undefined });
         void this.post({ type: 'state', ...this.state });
         if (this.maps.length) this.mapsDirty = true;
         break;
@@ -71,6 +71,14 @@ export class StreamPanel implements vscode.Disposable {
         break;
       case 'restart':
         if (this.state.state === 'ended' || this.state.state === 'error') this.start();
+        break;
+      case 'decodeAs':
+        void this.source.decodeAs?.().then(async (again) => {
+          if (!again || this.disposed) return;
+          this.abort?.abort();
+          await this.running;
+          if (!this.disposed) this.start();
+        });
         break;
     }
   }

@@ -102,7 +102,9 @@ export const bpfStreamCommand: CliCommand = {
     '--json-lines  one {seq, cpu?, size, type?, value?, hex?, error?} per record, then {end: true, reason, records,',
     '              delivered, agentDropped, kernelLost, malformed, truncated, elapsedMs, notes}',
     '--count N     stop after N records',
-    '--struct NAME decode records as struct NAME (default: the only struct whose size matches the record)',
+    '--struct NAME decode records as struct NAME (default: the struct of the record\'s size: the only one, else the',
+    '              program\'s own (not in the kernel\'s BTF), else the one a bpf_ringbuf_reserve/output call points to;',
+    '              a note says which and why)',
     '--timeout MS  stop after MS milliseconds',
     '--hex         keep the hex of decoded records too',
     'Counts go to stderr at the end in either mode; Ctrl-C stops.',
@@ -127,6 +129,7 @@ export const bpfStreamCommand: CliCommand = {
             announced = true;
             inv.io.err(`streaming map ${b.map.id} (${b.map.name}, ${b.map.type})${count ? `, ${count} records` : ''}; Ctrl-C stops\n`);
           }
+          if (!jsonLines) for (const n of b.notes ?? []) inv.io.err(`note: ${n}\n`);
           for (const r of b.records) {
             if (jsonLines) inv.io.out(JSON.stringify(r) + '\n');
             else inv.io.out(`${r.seq}${r.cpu !== undefined ? ` cpu${r.cpu}` : ''} ${r.type ?? `${r.size} bytes`}: ${r.value !== undefined ? JSON.stringify(r.value) : r.hex}${r.error ? `  (${r.error})` : ''}\n`);
@@ -134,7 +137,6 @@ export const bpfStreamCommand: CliCommand = {
           if (b.end) {
             const e = b.end;
             if (jsonLines) inv.io.out(JSON.stringify({ end: true, ...e, map: { id: b.map.id, name: b.map.name, type: b.map.type } }) + '\n');
-            for (const n of e.notes) inv.io.err(`note: ${n}\n`);
             inv.io.err(`${e.records} records (${e.reason}); delivered ${e.delivered}, dropped ${e.agentDropped} (agent), lost ${e.kernelLost} (kernel), malformed ${e.malformed}\n`);
           }
         }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { buildBpf } from '../../kernel/bpf/build';
 import { formatDiagnostic, type BuildResult } from '../../kernel/build/diagnostics';
 import { buildModule } from '../../kernel/build/module';
+import { writeWorkspaceCompileCommands } from '../../kernel/build/kbuildFlags';
 import { newBpf, newModule } from '../../kernel/build/scaffold';
 import { vmKernelFor } from '../../kernel/build/vmKernel';
 import { connectAgent } from '../../kernel/vm/manager';
@@ -124,4 +125,34 @@ export const newBpfCommand: CliCommand = {
   },
 };
 
-export const BUILD_COMMANDS: CliCommand[] = [buildModuleCommand, buildBpfCommand, newModuleCommand, newBpfCommand, ...LOAD_COMMANDS, ...ELF_COMMANDS];
+export const compileCommandsCommand: CliCommand = {
+  path: ['build', 'compile-commands'],
+  summary: 'Write compile_commands.json in every module directory of the workspace, for clangd, without building.',
+  synopsis: '[--json] [--kernel-tree DIR] [-w DIR]',
+  details: [
+    'Takes Kbuild\'s flags for the VM kernel once (a tiny probe module\'s compile, cached per kernel in',
+    '~/.cache/ring0/kbuild-flags) and writes one entry per .c file; entries of an earlier build are kept.',
+    '--json              print {ok, written: [{dir, file, entries}], error?}',
+    '--kernel-tree DIR   use this kernel tree instead of the VM kernel\'s',
+    '-w, --workspace DIR the workspace to scan and whose VM kernel to use (default: .)',
+  ],
+  options: { json: { type: 'boolean' }, 'kernel-tree': { type: 'string' }, workspace: { type: 'string', short: 'w' } },
+  positionals: { min: 0, max: 0 },
+  async run(inv) {
+    const ws = workspaceOf(inv);
+    const tree = inv.values['kernel-tree'] as string | undefined;
+    try {
+      const kernelTree = tree ? path.resolve(inv.io.cwd, tree) : vmKernelFor(ws, warn(inv)).buildDir;
+      const written = await writeWorkspaceCompileCommands(ws, kernelTree);
+      if (inv.values.json) inv.io.out(JSON.stringify({ ok: true, written }) + '\n');
+      else for (const w of written) inv.io.out(`${w.file}: ${w.entries} entr${w.entries === 1 ? 'y' : 'ies'}\n`);
+      return 0;
+    } catch (e) {
+      if (!inv.values.json) throw e;
+      inv.io.out(JSON.stringify({ ok: false, written: [], error: (e as Error).message }) + '\n');
+      return 1;
+    }
+  },
+};
+
+export const BUILD_COMMANDS: CliCommand[] = [buildModuleCommand, compileCommandsCommand, buildBpfCommand, newModuleCommand, newBpfCommand, ...LOAD_COMMANDS, ...ELF_COMMANDS];

@@ -34,7 +34,7 @@ export class BuildService implements vscode.Disposable {
   }
 
   /** Runs the CLI with node (ELECTRON_RUN_AS_NODE for desktop VS Code) and resolves with its output. */
-  runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  runCli(args: string[], signal?: AbortSignal): Promise<{ code: number | null; stdout: string; stderr: string }> {
     // Builds, loads and lab checks all run workspace code: none in Restricted Mode.
     assertTrusted(`ring0 ${args[0] ?? ''}`.trim());
     return new Promise((resolve, reject) => {
@@ -42,6 +42,7 @@ export class BuildService implements vscode.Disposable {
         cwd: this.ctx.workspaceRoot(),
         env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
+        ...(signal ? { signal, killSignal: 'SIGINT' as const } : {}),
       });
       let stdout = '';
       let stderr = '';
@@ -50,7 +51,7 @@ export class BuildService implements vscode.Disposable {
         stderr += d;
         this.channel.append(d);
       });
-      child.on('error', reject);
+      child.on('error', (e) => (signal?.aborted ? resolve({ code: null, stdout, stderr: stderr || 'cancelled' }) : reject(e)));
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
   }

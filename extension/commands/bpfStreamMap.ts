@@ -1,11 +1,11 @@
 // Ring0: Stream BPF Ring Buffer Records — from a ringbuf/perf_event_array map in the BPF view (clicking
-// one does the same; records decode as the only struct of their size), or from the palette: a pick of the
+// one does the same; records decode as the struct of their size: the program's own, else the call site's), or from the palette: a pick of the
 // VM's streamable maps and, optionally, the struct to decode records as. Opens a stream panel.
 import * as vscode from 'vscode';
 import { StreamPanel } from '../../views/streamPanel';
 import type { MapRef } from '../../views/mapTablePanel';
 import type { ObserveServices } from '../observe/services';
-import { ringBufferSource } from '../observe/streamSources';
+import { ringBufferSource } from '../observe/ringBufferSource';
 import type { CommandFactory } from '../registry';
 import type { CommandArgs } from '../commandArgs';
 import type { Commands } from '../manifest';
@@ -25,7 +25,7 @@ export const bpfStreamMap = (obs: ObserveServices): CommandFactory<CommandArgs[C
     ref = pick.ref;
     const struct = await vscode.window.showInputBox({
       title: vscode.l10n.t('Decode {0}\'s records as', ref.name),
-      prompt: vscode.l10n.t('A struct from the object\'s BTF (e.g. exec_event); empty: the only struct whose size matches each record'),
+      prompt: vscode.l10n.t('A struct from the object\'s BTF (e.g. exec_event); empty: the struct of each record\'s size (the program\'s own, else the one its bpf_ringbuf_reserve call points to)'),
       validateInput: (t) => (t.trim() === '' || /^[A-Za-z_]\w*$/.test(t.trim()) ? undefined : 'a C struct name'),
     });
     if (struct === undefined) return;

@@ -6,21 +6,7 @@ import type { CommandFactory } from '../registry';
 import { Commands } from '../manifest';
 import { pickLab } from '../labUi';
 import { runCommand, type CommandArgs } from '../commandArgs';
-
-interface CheckJson {
-  id: string;
-  passed: boolean;
-  objectives: { id: string; text: string; passed: boolean; message: string }[];
-}
-
-function parseCheck(stdout: string): CheckJson | undefined {
-  try {
-    const r = JSON.parse(stdout) as Partial<CheckJson>;
-    return typeof r.passed === 'boolean' && Array.isArray(r.objectives) ? (r as CheckJson) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { runLabCheck } from '../labCheckRun';
 
 export const labCheck: CommandFactory<CommandArgs[Commands.LabsCheck]> = (ctx) => async (arg) => {
   const ws = ctx.workspaceRoot();
@@ -34,9 +20,6 @@ export const labCheck: CommandFactory<CommandArgs[Commands.LabsCheck]> = (ctx) =
     }
     return undefined;
   }
-  if (ctx.labs.busy.has(lab.id)) throw new Error(`${lab.title} is being checked already`);
-  // Unsaved edits would not be what the checker builds.
-  await vscode.workspace.saveAll(false);
   const running = () => ctx.vm.snapshot.status.state === 'running';
   if (!running()) {
     const pick = await vscode.window.showWarningMessage(vscode.l10n.t('Ring0: lab checkers run in the VM, which is not running.'), vscode.l10n.t('Start VM and Check'));
@@ -44,20 +27,10 @@ export const labCheck: CommandFactory<CommandArgs[Commands.LabsCheck]> = (ctx) =
     await ctx.vm.start();
     if (!running()) throw new Error('the VM did not start; see the VM view');
   }
-  ctx.labs.setBusy(lab.id, 'checking');
-  let r: { code: number | null; stdout: string; stderr: string };
-  try {
-    r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Ring0: checking {0}', lab.title), cancellable: false }, (progress) => {
-      progress.report({ message: lab.checker.build ? vscode.l10n.t('building on the host, then checking in the VM…') : vscode.l10n.t('running the checker in the VM…') });
-      return ctx.builds.runCli(['lab', 'check', lab.id, '--json', '--workspace', ws, '--dir', folder]);
-    });
-  } finally {
-    ctx.labs.setBusy(lab.id, undefined);
-  }
-  const result = parseCheck(r.stdout);
-  if (!result) throw new Error(r.stderr.trim().split('\n').slice(-3).join(' ') || `ring0 lab check exited ${r.code} without a result`);
-  ctx.log.info(`lab ${lab.id} checked: ${result.objectives.filter((o) => o.passed).length}/${result.objectives.length} objectives pass`);
-  ctx.labsChanged();
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Ring0: checking {0}', lab.title), cancellable: false }, (progress) => {
+    progress.report({ message: lab.checker.build ? vscode.l10n.t('building on the host, then checking in the VM…') : vscode.l10n.t('running the checker in the VM…') });
+    return runLabCheck(ctx, lab, folder);
+  });
   await ctx.labs.reveal(lab.id);
   const failed = result.objectives.filter((o) => !o.passed);
   const show = (pick: string | undefined) => pick && runCommand(Commands.LabsShowDashboard);

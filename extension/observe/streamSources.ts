@@ -1,11 +1,11 @@
 // What feeds a stream panel: tracepoint events (tracefs, parsed with the event's format), ring-buffer and
-// perf-event-array records (decoded with the object's BTF) and bpftrace output (printf text, printed maps). Each source runs on its own agent connection
+// perf-event-array records (ringBufferSource.ts) and bpftrace output (printf text, printed maps). Each source runs on its own agent connection
 // until the signal aborts it, and reports exact guest-side drop counts.
 import path from 'node:path';
 import type { AgentClient } from '../../kernel/agent/client';
 import { traceEvents } from '../../kernel/observe/trace';
 import { runBpftrace } from '../../kernel/observe/bpftrace';
-import { streamMap, type StreamRecord } from '../../kernel/observe/stream';
+import type { StreamRecord } from '../../kernel/observe/stream';
 import { flatten } from '../../views/model/mapTable';
 import { printedMap, type PrintedMap } from '../../views/model/printedMaps';
 import type { WireRecord } from '../../views/protocol/stream';
@@ -100,33 +100,4 @@ export function recordRow(r: StreamRecord, t = Date.now()): WireRecord {
   }
   f.size = r.size;
   return { t, f, text: `${r.hex ?? ''}${r.error ? `  (${r.error})` : ''}` };
-}
-
-/** Records of a ringbuf or perf_event_array map (id or pin path), decoded with the object's BTF. */
-export function ringBufferSource(connect: AgentFactory, ref: string, name: string, structName?: string): StreamSource {
-  return {
-    title: `Records: ${name}${structName ? ` as ${structName}` : ''}`,
-    kind: 'events',
-    description: structName
-      ? `Records of BPF map ${name}, decoded as struct ${structName} from the object's BTF.`
-      : `Records of BPF map ${name}, decoded with a struct from the object's BTF (the only one of the record's size), hex otherwise.`,
-    async run(sink, signal) {
-      const agent = await connect();
-      try {
-        let notes: string[] = [];
-        sink.state('running', `Streaming ${name}`);
-        for await (const b of streamMap(agent, ref, { signal, ...(structName ? { structName } : {}) })) {
-          if (b.records.length) sink.records(b.records.map((r) => recordRow(r)));
-          sink.guestCounts({ agentDropped: b.counts.agentDropped, kernelLost: b.counts.kernelLost, malformed: b.counts.malformed });
-          if (b.end) {
-            notes = b.end.notes;
-            return `${b.end.records} records · delivered ${b.end.delivered}, agent dropped ${b.end.agentDropped}, kernel lost ${b.end.kernelLost}, malformed ${b.end.malformed}${notes.length ? ` · ${notes.join('; ')}` : ''}`;
-          }
-        }
-        return 'the stream ended';
-      } finally {
-        agent.close();
-      }
-    },
-  };
 }

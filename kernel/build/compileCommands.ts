@@ -67,9 +67,33 @@ export function commandFromCmdFile(text: string, buildDir: string, userDir: stri
   return { directory: buildDir, file, arguments: argv.filter((a) => !GCC_ONLY.some((re) => re.test(a))) };
 }
 
-/** Writes DIR/compile_commands.json from DIR's (and its subdirectories') .*.o.cmd files; returns its path. */
-export function writeCompileCommands(userDir: string, buildDir: string): { file: string; entries: number } {
-  const entries: CompileCommand[] = [];
+/** C sources of a module directory (and its subdirectories), without Kbuild's generated *.mod.c and BPF sources. */
+export function moduleSources(userDir: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? `${d.name}/` : d.name));
+    } catch {
+      return;
+    }
+    for (const n of names.sort()) {
+      if (n.endsWith('/')) {
+        if (depth < 3 && !n.startsWith('.') && n !== 'node_modules/') walk(path.join(dir, n), depth + 1);
+      } else if (n.endsWith('.c') && !n.endsWith('.mod.c') && !n.endsWith('.bpf.c')) out.push(path.join(dir, n));
+    }
+  };
+  walk(userDir, 0);
+  return out;
+}
+
+/**
+ * Writes DIR/compile_commands.json from DIR's (and its subdirectories') .*.o.cmd files; returns its path.
+ * A source without a fresh .cmd (a failed build, a new file) keeps its earlier entry, else gets one
+ * made from `synthesize` (Kbuild's flags for the kernel): clangd never loses the kernel headers.
+ */
+export function writeCompileCommands(userDir: string, buildDir: string, synthesize?: (file: string) => CompileCommand): { file: string; entries: number } {
+  const fresh = new Map<string, CompileCommand>();
   const walk = (dir: string, depth: number) => {
     let names: string[];
     try {
@@ -82,7 +106,7 @@ export function writeCompileCommands(userDir: string, buildDir: string): { file:
       if (/^\..+\.o\.cmd$/.test(n) && !n.endsWith('.mod.o.cmd')) {
         try {
           const e = commandFromCmdFile(readFileSync(p, 'utf8'), buildDir, userDir);
-          if (e) entries.push(e);
+          if (e) fresh.set(e.file, e);
         } catch {
           // unreadable .cmd: skip
         }
@@ -93,8 +117,18 @@ export function writeCompileCommands(userDir: string, buildDir: string): { file:
   };
   walk(userDir, 0);
   const file = path.join(userDir, 'compile_commands.json');
+  const old = readEntries(file);
+  const before = new Map(old.map((e) => [e.file, e]));
+  const entries: CompileCommand[] = [...fresh.values()];
+  for (const src of moduleSources(userDir)) {
+    if (fresh.has(src)) continue;
+    const prev = before.get(src);
+    // An earlier entry made against another kernel tree is stale.
+    const e = (prev && prev.directory === buildDir ? prev : undefined) ?? synthesize?.(src) ?? prev;
+    if (e) entries.push(e);
+  }
   // Keep the BPF sources' entries (written by `ring0 build bpf`) that live in the same folder.
-  const kept = readEntries(file).filter((e) => e.file.endsWith('.bpf.c'));
+  const kept = old.filter((e) => e.file.endsWith('.bpf.c'));
   writeFileAtomic(file, JSON.stringify([...entries, ...kept], null, 2) + '\n');
   return { file, entries: entries.length };
 }

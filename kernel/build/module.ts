@@ -5,6 +5,7 @@ import path from 'node:path';
 import { findDefaultKernel } from '../vm/kernelImage';
 import { run } from '../util/run';
 import { writeCompileCommands } from './compileCommands';
+import { entryFor, readCachedFlags } from './kbuildFlags';
 import { dedupe, parseCompilerOutput, parseKbuildOutput, toCharColumns, type BuildResult, type SourceIndex } from './diagnostics';
 
 export interface ModuleBuildOptions {
@@ -106,7 +107,8 @@ export async function buildModule(o: ModuleBuildOptions): Promise<ModuleBuildRes
   }
   let compileCommands: string | undefined;
   try {
-    compileCommands = writeCompileCommands(dir, buildDir).file;
+    const flags = readCachedFlags(buildDir);
+    compileCommands = writeCompileCommands(dir, buildDir, flags && ((f) => entryFor(flags, f))).file;
   } catch {
     compileCommands = undefined;
   }

@@ -1,7 +1,10 @@
 // Pure decoding of streamed BPF records (hex lines from the guest reader) with a struct type from BTF:
-// the struct the user names, else the only struct whose size matches the record; hex otherwise.
-import type { Btf } from '../elf/btf';
+// the struct the user names, else the struct of the record's size: the only one, else the program's own
+// (not in the kernel's BTF), else the one a ring-buffer call site points to; hex otherwise. Each choice
+// says why (a note), and `candidates` lists what the user may pick instead.
+import type { Btf, BtfType } from '../elf/btf';
 import { BtfValueError, decodeBtfValue, findStructs, objectStructIds } from './btfValue';
+import { callSiteHints, type CallSiteHint } from './recordHints';
 
 export type RecordMapType = 'ringbuf' | 'perf_event_array';
 
@@ -29,6 +32,10 @@ export interface RecordDecoderOptions {
   structName?: string;
   /** Keep the hex of decoded records too. */
   hex?: boolean;
+  /** Struct names the kernel's own BTF defines: a CO-RE program's copies of them are not its records. */
+  kernelStructs?: ReadonlySet<string>;
+  /** The streamed map's name, to prefer call sites that name it. */
+  mapName?: string;
 }
 
 /** The user named a struct that cannot be used. */
@@ -42,6 +49,8 @@ interface Choice {
   size?: number;
   /** Why records of this size stay hex. */
   note?: string;
+  /** Why this struct was chosen. */
+  why?: string;
 }
 
 const LINE = /^(?:(\d{1,5}):)?([0-9a-f]*)$/;
@@ -51,6 +60,7 @@ export class RecordDecoder {
   private readonly bySize = new Map<number, Choice>();
   private readonly named: Choice | undefined;
   private own: Set<number> | undefined;
+  private hints: CallSiteHint[] | undefined;
   /** One line per distinct reason records stayed hex (for a notice; not repeated per record). */
   readonly notes: string[] = [];
   malformed = 0;
@@ -90,19 +100,43 @@ export class RecordDecoder {
           if (best.length === 1 && slack) hits = best;
         }
       }
-      if (hits.length > 1) {
-        // The object's own structs (globals, map keys/values) over kernel ones of the same size.
-        this.own ??= objectStructIds(this.opts.btf);
-        const own = hits.filter((t) => this.own?.has(t.id));
-        if (own.length === 1) hits = own;
-      }
-      if (hits.length === 1) c = { id: hits[0].id, name: hits[0].name, size: hits[0].sizeOrType };
-      else if (hits.length === 0) c = { note: `no struct in the BTF has ${size} bytes: records of ${size} bytes are hex (clang puts a struct in BTF only when a global or function uses it: declare a global of the record's type, or name one with --struct)` };
-      else c = { note: `${hits.length} structs have ${size} bytes (${hits.map((t) => t.name).slice(0, 8).join(', ')}): records are hex; pick one with --struct` };
+      c = this.pick(hits, size);
     }
-    if (c.note) this.notes.push(c.note);
+    this.notes.push(c.note ?? `records of ${size} bytes decode as struct ${c.name}: ${c.why}`);
     this.bySize.set(size, c);
     return c;
+  }
+
+  /** Among structs of the record's size: the only one, the program's own, the call site's; else a note. */
+  private pick(hits: BtfType[], size: number): Choice {
+    const chosen = (t: BtfType, why: string): Choice => ({ id: t.id, name: t.name, size: t.sizeOrType, why });
+    if (hits.length === 1) return chosen(hits[0], `the only struct of ${hits[0].sizeOrType} bytes in the program's BTF`);
+    if (hits.length === 0) return { note: `no struct in the BTF has ${size} bytes: records of ${size} bytes are hex (clang puts a struct in BTF only when a global or function uses it: declare a global of the record's type, or name one with --struct)` };
+    const kernel = this.opts.kernelStructs;
+    const own = kernel ? hits.filter((t) => !kernel.has(t.name)) : [];
+    if (own.length === 1) return chosen(own[0], `the only struct of ${own[0].sizeOrType} bytes the kernel's BTF does not define (the program's own; ${hits.length - 1} kernel struct(s) have that size too)`);
+    const pool = own.length ? own : hits;
+    this.hints ??= callSiteHints(this.opts.btf as Btf);
+    const forMap = this.hints.filter((h) => h.map !== undefined && this.opts.mapName !== undefined && h.map.startsWith(this.opts.mapName));
+    for (const hints of [forMap, this.hints]) {
+      const named = new Set(hints.map((h) => h.struct));
+      const sites = pool.filter((t) => named.has(t.name));
+      if (sites.length === 1) return chosen(sites[0], `the call site \`${hints.find((h) => h.struct === sites[0].name)?.line}\` points to it`);
+    }
+    // The object's own structs (globals, map keys/values) over kernel ones of the same size.
+    this.own ??= objectStructIds(this.opts.btf as Btf);
+    const globals = pool.filter((t) => this.own?.has(t.id));
+    if (globals.length === 1) return chosen(globals[0], `the only struct of ${globals[0].sizeOrType} bytes a global or map of the program uses`);
+    return { note: `${pool.length} structs have ${size} bytes (${pool.map((t) => t.name).slice(0, 8).join(', ')}): records are hex; pick one with --struct` };
+  }
+
+  /** Structs the user may decode records of this size as: the program's own first. */
+  candidates(size: number): string[] {
+    if (!this.opts.btf) return [];
+    const slack = this.opts.mapType === 'perf_event_array' ? 7 : 0;
+    const kernel = this.opts.kernelStructs;
+    const hits = findStructs(this.opts.btf, { size, sizeSlack: slack });
+    return hits.sort((a, b) => Number(kernel?.has(a.name) ?? false) - Number(kernel?.has(b.name) ?? false)).map((t) => t.name);
   }
 
   /** One reader line: "HEX" (ring buffer) or "CPU:HEX" (perf event array). Never throws. */

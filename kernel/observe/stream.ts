@@ -19,6 +19,8 @@ import type { AgentClient } from '../agent/client';
 import { lookupMap, type MapRow } from './bpf';
 import { loaderPathOf, mapBtf } from './mapBtf';
 import { RecordDecoder, type RecordMapType, type StreamRecord } from './records';
+import { structNames } from './recordHints';
+import { Btf } from '../elf/btf';
 
 export type { StreamRecord } from './records';
 export type StreamAgent = Pick<AgentClient, 'run' | 'openStream'>;
@@ -80,6 +82,10 @@ export interface RecordBatch {
   records: StreamRecord[];
   /** Cumulative counts so far. */
   counts: StreamCounts;
+  /** Notes new since the previous batch: which struct records of a size decode as and why, or why they stay hex. */
+  notes?: string[];
+  /** Record sizes first seen in this batch, with the structs they could decode as (the program's own first). */
+  candidates?: { size: number; structs: string[] }[];
   /** Set on the last batch. */
   end?: StreamEnd;
 }
@@ -87,6 +93,12 @@ export interface RecordBatch {
 /** The stream could not start (wrong map type, reader failure). */
 export class StreamError extends Error {
   override readonly name = 'StreamError';
+}
+
+/** Struct names of the guest kernel's BTF (/sys/kernel/btf/vmlinux, ~4 MB). */
+async function guestKernelStructs(agent: StreamAgent): Promise<Set<string> | undefined> {
+  const r = await agent.run(['cat', '/sys/kernel/btf/vmlinux'], { timeoutMs: 30_000 });
+  return r.exitCode === 0 ? structNames(Btf.parse(r.stdout)) : undefined;
 }
 
 const STREAMABLE: Record<string, RecordMapType> = { ringbuf: 'ringbuf', perf_event_array: 'perf_event_array' };
@@ -127,8 +139,21 @@ export async function* streamMap(agent: StreamAgent, ref: string, opts: StreamMa
   const loader = await loaderPathOf(opts);
   let btfError: string | undefined;
   const btf = (await mapBtf(agent, map.id, { loaderPath: loader }).catch((e: Error) => void (btfError = e.message)))?.btf;
-  const decoder = new RecordDecoder({ mapType, btf, structName: opts.structName, hex: opts.hex });
+  // The kernel's own struct names, so a CO-RE program's copies of them do not hide its own record type.
+  let kernelStructs: Set<string> | undefined;
+  if (btf && opts.structName === undefined) kernelStructs = await guestKernelStructs(agent).catch(() => undefined);
+  const decoder = new RecordDecoder({ mapType, btf, structName: opts.structName, hex: opts.hex, mapName: map.name, ...(kernelStructs ? { kernelStructs } : {}) });
   if (btfError) decoder.notes.push(`could not read the map's BTF (${btfError}): records are hex`);
+  let notesSent = 0;
+  const sizes = new Set<number>();
+  const newNotes = (records: StreamRecord[] = []) => {
+    const n = decoder.notes.slice(notesSent);
+    notesSent = decoder.notes.length;
+    const fresh = [...new Set(records.map((r) => r.size))].filter((s) => s > 0 && !sizes.has(s));
+    for (const s of fresh) sizes.add(s);
+    const candidates = fresh.map((size) => ({ size, structs: decoder.candidates(size).slice(0, 100) }));
+    return { ...(n.length ? { notes: n } : {}), ...(candidates.length ? { candidates } : {}) };
+  };
 
   const args = [loader, 'stream', '--id', String(map.id)];
   if (opts.durationMs !== undefined) args.push('--duration-ms', String(Math.max(1, Math.round(opts.durationMs))));
@@ -179,7 +204,7 @@ export async function* streamMap(agent: StreamAgent, ref: string, opts: StreamMa
       }
       counts.malformed = decoder.malformed;
       if (opts.count !== undefined && handed >= opts.count) stopReason = 'count';
-      if (records.length || b.dropped) yield { map, records, counts: { ...counts } };
+      if (records.length || b.dropped) yield { map, records, counts: { ...counts }, ...newNotes(records) };
     }
     const end = await stream.close();
     finished = true;
@@ -196,7 +221,7 @@ export async function* streamMap(agent: StreamAgent, ref: string, opts: StreamMa
     }
     const summary: StreamEnd = { ...counts, reason: stopReason ?? 'exit', records: handed, elapsedMs: performance.now() - t0, notes: [...decoder.notes] };
     if (reader) summary.reader = reader;
-    yield { map, records: [], counts: { ...counts }, end: summary };
+    yield { map, records: [], counts: { ...counts }, ...newNotes(), end: summary };
   } finally {
     if (timer) clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);

@@ -51,7 +51,7 @@ export async function checkLab(lab: LabManifest, dir: string, checker: string | 
   if (unmet) {
     return { at: new Date().toISOString(), passed: false, objectives: lab.objectives.map((o) => ({ id: o.id, text: o.text, passed: false, message: unmet })) };
   }
-  const reported = new Map<string, { passed: boolean; message: string }>();
+  const reported = new Map<string, { passed: boolean; message: string; file?: string; line?: number }>();
   let stop: string | undefined;
   if (lab.checker.setup) {
     if (setup === undefined) throw new Error(`lab ${lab.id} has a setup script (${lab.checker.setup}); pass its text`);
@@ -66,7 +66,7 @@ export async function checkLab(lab: LabManifest, dir: string, checker: string | 
     const first = b.diagnostics.find((d) => d.severity === 'error');
     reported.set('builds', b.ok
       ? { passed: true, message: `built ${b.artifacts.map((a) => path.basename(a)).join(', ')}` }
-      : { passed: false, message: first ? `${path.basename(first.file)}:${first.line}: ${first.message}` : 'the build failed; run ring0 build module for details' });
+      : { passed: false, message: first ? `${path.basename(first.file)}:${first.line}: ${first.message}` : 'the build failed; run ring0 build module for details', ...at(first) });
     if (!b.ok) stop = 'fix the build first (objective "builds")';
   }
   if (!stop && lab.checker.build === 'bpf' && lab.checker.bpfSource) {
@@ -75,7 +75,7 @@ export async function checkLab(lab: LabManifest, dir: string, checker: string | 
     const first = b.diagnostics.find((d) => d.severity === 'error');
     reported.set('builds', b.ok
       ? { passed: true, message: `built ${b.artifacts.map((a) => path.basename(a)).join(', ')}` }
-      : { passed: false, message: first ? `${path.basename(first.file)}:${first.line}: ${first.message}` : 'the build failed; run ring0 build bpf for details' });
+      : { passed: false, message: first ? `${path.basename(first.file)}:${first.line}: ${first.message}` : 'the build failed; run ring0 build bpf for details', ...at(first) });
     if (!b.ok) stop = 'fix the build first (objective "builds")';
     else {
       const l = await deps.loadBpf(b.artifacts[0], lab.id, lab.checker.iface ? { iface: lab.checker.iface } : undefined);
@@ -92,9 +92,15 @@ export async function checkLab(lab: LabManifest, dir: string, checker: string | 
   }
   const objectives: ObjectiveResult[] = lab.objectives.map((o) => {
     const got = reported.get(o.id);
-    return { id: o.id, text: o.text, passed: got?.passed ?? false, message: got?.message ?? (stop ?? 'the checker did not report this objective') };
+    const where = got?.file !== undefined ? { file: got.file, line: got.line ?? 1 } : {};
+    return { id: o.id, text: o.text, passed: got?.passed ?? false, message: got?.message ?? (stop ?? 'the checker did not report this objective'), ...where };
   });
   return { at: new Date().toISOString(), passed: objectives.every((o) => o.passed), objectives };
+}
+
+/** A build error's place, for the objective's location. */
+function at(d: { file: string; line: number } | undefined): { file?: string; line?: number } {
+  return d ? { file: d.file, line: d.line } : {};
 }
 
 /** Records a script's PASS/FAIL lines (first report of an objective wins); returns why it stopped, if it did. */

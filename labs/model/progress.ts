@@ -10,6 +10,9 @@ export interface ObjectiveResult {
   text: string;
   passed: boolean;
   message: string;
+  /** Where the checker saw the problem (a build error's file and 1-based line), when it knows. */
+  file?: string;
+  line?: number;
 }
 
 export interface LabCheck {

@@ -82,7 +82,8 @@ describe('lab catalog', () => {
     });
     assert.equal(ran, false);
     assert.equal(r.passed, false);
-    assert.deepEqual(r.objectives[0], { id: 'builds', text: lab.objectives[0].text, passed: false, message: "hello_lab.c:7: expected ';'" });
+    // The build error's place is the objective's location (the Test Explorer links to it).
+    assert.deepEqual(r.objectives[0], { id: 'builds', text: lab.objectives[0].text, passed: false, message: "hello_lab.c:7: expected ';'", file: '/nowhere/hello_lab.c', line: 7 });
     assert.ok(r.objectives.slice(1).every((o) => !o.passed && /fix the build first/.test(o.message)));
   });
 

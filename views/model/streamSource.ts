@@ -14,6 +14,8 @@ export interface StreamSource {
   readonly title: string;
   readonly kind: 'events' | 'text';
   readonly description: string;
+  /** Lets the user pick how records decode (another struct); resolves true when the stream should restart with it. */
+  decodeAs?(): Promise<boolean>;
   /** Streams until `signal` aborts or the producer ends; resolves with a summary line. */
   run(sink: StreamSink, signal: AbortSignal): Promise<string>;
 }

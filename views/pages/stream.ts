@@ -33,8 +33,11 @@ const pauseBtn = button('Pause', () => vscode.postMessage({ type: state === 'pau
 pauseBtn.id = 'pause';
 const stopBtn = button('Stop', () => vscode.postMessage({ type: 'stop' }), 'End the stream in the VM');
 const restartBtn = button('Restart', () => vscode.postMessage({ type: 'restart' }), 'Start the stream again');
+const decodeBtn = button('Decode as…', () => vscode.postMessage({ type: 'decodeAs' }), 'Pick the struct records decode as, and restart the stream');
+decodeBtn.id = 'decode-as';
+decodeBtn.hidden = true;
 const toolbar = el('div', undefined, 'toolbar');
-toolbar.append(pauseBtn, stopBtn, restartBtn);
+toolbar.append(pauseBtn, stopBtn, restartBtn, decodeBtn);
 const counts = el('div', undefined, 'counts');
 counts.id = 'counts';
 const COUNT_LABELS: Array<[keyof StreamCounts, string, string]> = [
@@ -236,6 +239,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       kind = m.kind;
       title.textContent = m.title;
       desc.textContent = m.description;
+      decodeBtn.hidden = m.decodeAs !== true;
       charts.hidden = false;
       histBox.hidden = true;
       break;

@@ -41,14 +41,15 @@ export type StreamState = 'starting' | 'running' | 'paused' | 'ended' | 'error';
 export const MAX_BATCH = 1000;
 
 export type StreamToPage =
-  | { type: 'init'; title: string; kind: 'events' | 'text'; description: string }
+  /** `decodeAs`: the source can decode its records as another struct (the page shows a button). */
+  | { type: 'init'; title: string; kind: 'events' | 'text'; description: string; decodeAs?: boolean }
   | { type: 'batch'; seq: number; records: WireRecord[]; counts: StreamCounts; rate: Array<[number, number]> }
   | { type: 'counts'; counts: StreamCounts; rate: Array<[number, number]> }
   /** `skipped`: what the host left out to fit (views/model/printedMaps fitMaps), shown on the page. */
   | { type: 'maps'; maps: PrintedMap[]; skipped?: string[] }
   | { type: 'state'; state: StreamState; message: string };
 
-export type PageToStream = { type: 'ready' } | { type: 'ack'; seq: number } | { type: 'pause' } | { type: 'resume' } | { type: 'stop' } | { type: 'restart' };
+export type PageToStream = { type: 'ready' } | { type: 'ack'; seq: number } | { type: 'pause' } | { type: 'resume' } | { type: 'stop' } | { type: 'restart' } | { type: 'decodeAs' };
 
 export function isPageToStream(m: unknown): m is PageToStream {
   if (!isRec(m)) return false;
@@ -58,6 +59,7 @@ export function isPageToStream(m: unknown): m is PageToStream {
     case 'resume':
     case 'stop':
     case 'restart':
+    case 'decodeAs':
       return true;
     case 'ack':
       return isInt(m.seq);
@@ -82,7 +84,7 @@ export function isStreamToPage(m: unknown): m is StreamToPage {
   if (!isRec(m)) return false;
   switch (m.type) {
     case 'init':
-      return isStr(m.title) && (m.kind === 'events' || m.kind === 'text') && isStr(m.description);
+      return isStr(m.title) && (m.kind === 'events' || m.kind === 'text') && isStr(m.description) && (m.decodeAs === undefined || typeof m.decodeAs === 'boolean');
     case 'batch':
       return isInt(m.seq) && isArr(m.records, isRecord, MAX_BATCH) && isCounts(m.counts) && isRate(m.rate);
     case 'counts':
