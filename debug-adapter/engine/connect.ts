@@ -62,7 +62,7 @@ export async function checkKernelMatches(gdb: GdbProcess, t: KernelTarget): Prom
  * names the version, the build number and time, so another build of the same release differs too.
  */
 async function checkBanner(gdb: GdbProcess, t: KernelTarget): Promise<void> {
-  const addr = parseAddress(miString((await gdb.send(mi.dataEvaluate('&linux_banner'))).value) ?? '');
+  const addr = parseAddress(miString((await gdb.send(mi.dataEvaluate('(unsigned long) &linux_banner'))).value) ?? '');
   if (addr === undefined) return;
   const inFile = readElfAt(t.vmlinux, addr, 256);
   if (!inFile) return;

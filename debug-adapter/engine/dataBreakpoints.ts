@@ -44,7 +44,7 @@ export class DataBreakpoints {
   async info(expression: string, thread?: number, frame?: number, bytes?: number): Promise<DebugProtocol.DataBreakpointInfoResponse['body']> {
     const ev = async (e: string) => miString((await this.gdb().send(mi.dataEvaluate(e, thread, frame))).value) ?? '';
     try {
-      const address = parseAddress(await ev(`&(${expression})`));
+      const address = parseAddress(await ev(`(unsigned long) &(${expression})`));
       const size = bytes ?? Number(parseAddress(await ev(`sizeof(${expression})`)) ?? 0n);
       if (address === undefined || !size) throw new Error('it has no address in memory');
       const regs = debugRegistersFor(address, size);

@@ -10,7 +10,7 @@ function read(fd: number, offset: number, length: number): Buffer {
   return b.subarray(0, n);
 }
 
-/** LENGTH bytes at ADDRESS as the file holds them; undefined when no section of the file holds that address. */
+/** Up to LENGTH bytes at ADDRESS (fewer at its section's end) as the file holds them; undefined when no section of the file holds that address. */
 export function readElfAt(file: string, address: bigint, length: number): Buffer | undefined {
   const fd = openSync(file, 'r');
   try {
@@ -25,8 +25,9 @@ export function readElfAt(file: string, address: bigint, length: number): Buffer
       if (s.length < 0x28 || s.readUInt32LE(4) === SHT_NOBITS) continue;
       const addr = s.readBigUInt64LE(0x10);
       const size = s.readBigUInt64LE(0x20);
-      if (addr === 0n || address < addr || address + BigInt(length) > addr + size) continue;
-      return read(fd, Number(s.readBigUInt64LE(0x18) + (address - addr)), length);
+      if (addr === 0n || address < addr || address >= addr + size) continue;
+      const n = Number(addr + size - address);
+      return read(fd, Number(s.readBigUInt64LE(0x18) + (address - addr)), Math.min(length, n));
     }
     return undefined;
   } finally {
