@@ -3,7 +3,7 @@
 // address keeps its breakpoint bound and stops there again.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -51,7 +51,7 @@ describe('attach: a foreign vmlinux refused, a reloaded module keeps its breakpo
     const addr = /^([0-9a-f]+) \S+ linux_banner$/m.exec(execFileSync('nm', [real], { maxBuffer: 1 << 28 }).toString())?.[1];
     assert.ok(addr, 'linux_banner in the VM kernel');
     const dir = path.join(ws, 'other-build');
-    cpSync(path.join(ws, 'hello-module'), dir, { recursive: true });
+    mkdirSync(dir);
     writeFileSync(path.join(dir, 'banner.S'), '.section .rodata,"a"\n.globl linux_banner\nlinux_banner:\n.asciz "Linux version 6.1.0-ring0-other (ring0@test) #2 SMP another build\\n"\n');
     execFileSync('as', ['-o', path.join(dir, 'banner.o'), path.join(dir, 'banner.S')]);
     const other = path.join(dir, 'vmlinux');
@@ -71,36 +71,41 @@ describe('attach: a foreign vmlinux refused, a reloaded module keeps its breakpo
     const initialized = dc.waitForEvent('initialized', 180_000);
     await dc.attachRequest({ workspace: ws } as DebugProtocol.AttachRequestArguments).catch((e: Error) => assert.fail(`${e.message}\n${output.join('')}`));
     await initialized;
-    const helloC = path.join(ws, 'hello-module', 'hello.c');
-    const set = await dc.setBreakpointsRequest({ source: { path: helloC }, breakpoints: [{ line: 12 }] });
-    assert.equal(set.body.breakpoints[0].verified, false, 'pending until hello.ko is inserted');
+    const src = path.join(ws, 'watch-module', 'ring0_watch.c');
+    const line = readFileSync(src, 'utf8').split('\n').findIndex((l) => l.includes('int n = scnprintf')) + 1;
+    const set = await dc.setBreakpointsRequest({ source: { path: src }, breakpoints: [{ line }] });
+    assert.equal(set.body.breakpoints[0].verified, false, 'pending until ring0_watch.ko is inserted');
     await dc.configurationDoneRequest();
-
-    const loadHello = async () => {
+    const load = async (ko: string, name: string) => {
       const ev = dc.waitForEvent('module', 180_000);
-      const load = cli(['load', path.join(ws, 'hello-module', 'hello.ko'), '--workspace', ws], { timeoutMs: 300_000 });
+      const r = await cli(['load', path.join(ws, ko), '--workspace', ws], { timeoutMs: 300_000 });
+      assert.equal(r.code, 0, r.stderr);
       const m = (await ev) as DebugProtocol.ModuleEvent;
-      assert.equal(m.body.module.name, 'hello');
+      assert.equal(m.body.module.name, name);
+      return m.body.module.addressRange;
+    };
+    const readStops = async () => {
+      // One read() (cat reads again at EOF, which would stop a second time).
+      const reader = cli(['vm', 'exec', '--workspace', ws, '--', 'dd', 'if=/proc/ring0_watch', 'bs=64', 'count=1', 'status=none'], { timeoutMs: 300_000 });
       const stop = (await dc.waitForEvent('stopped', 180_000)) as DebugProtocol.StoppedEvent;
       assert.equal(stop.body.reason, 'breakpoint', output.join(''));
       const st = await dc.stackTraceRequest({ threadId: stop.body.threadId!, startFrame: 0, levels: 5 });
-      assert.equal(st.body.stackFrames[0].name, 'hello_init');
-      assert.equal(st.body.stackFrames[0].source?.path, helloC);
-      assert.equal(st.body.stackFrames[0].line, 12);
+      assert.equal(st.body.stackFrames[0].name, 'ring0_watch_read');
+      assert.equal(st.body.stackFrames[0].source?.path, src);
+      assert.equal(st.body.stackFrames[0].line, line);
       await dc.continueRequest({ threadId: stop.body.threadId! });
-      assert.equal((await load).code, 0);
-      return m.body.module.addressRange;
+      assert.equal((await reader).code, 0);
     };
-    const first = await loadHello();
+    const first = await load(path.join('watch-module', 'ring0_watch.ko'), 'ring0_watch');
+    await readStops();
     const removed = dc.waitForEvent('module', 180_000);
-    assert.equal((await cli(['unload', 'hello', '--workspace', ws], { timeoutMs: 300_000 })).code, 0);
+    assert.equal((await cli(['unload', 'ring0_watch', '--workspace', ws], { timeoutMs: 300_000 })).code, 0);
     assert.equal(((await removed) as DebugProtocol.ModuleEvent).body.reason, 'removed');
-    // Another module takes the freed space, so hello comes back elsewhere.
-    const other = dc.waitForEvent('module', 180_000);
-    assert.equal((await cli(['load', path.join(ws, 'watch-module', 'ring0_watch.ko'), '--workspace', ws], { timeoutMs: 300_000 })).code, 0);
-    await other;
-    const second = await loadHello();
-    assert.ok(first && second && first !== second, `hello was reloaded at a new address (${first} then ${second})`);
+    // Another module takes the freed space, so ring0_watch comes back elsewhere.
+    await load(path.join('hello-module', 'hello.ko'), 'hello');
+    const second = await load(path.join('watch-module', 'ring0_watch.ko'), 'ring0_watch');
+    assert.ok(first && second && first !== second, `ring0_watch was reloaded at a new address (${first} then ${second})`);
+    await readStops();
     assert.deepEqual(await dc.violations(), [], dc.dump());
   });
 });
