@@ -27,6 +27,8 @@ function triggerOpen(ws: string): Promise<unknown> {
 interface StepTimes {
   total: number[];
   afterStop: number[];
+  /** The locals shown at each step (name=value), to compare adapters step by step. */
+  shown: string[][];
 }
 
 async function dapSteps(name: string, dc: DebugClient, ws: string, attach: Record<string, unknown>): Promise<StepTimes> {
@@ -44,7 +46,7 @@ async function dapSteps(name: string, dc: DebugClient, ws: string, attach: Recor
   const stop = (await dc.waitForEvent('stopped', 120_000)) as DebugProtocol.StoppedEvent;
   const thread = stop.body.threadId ?? 1;
   await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
-  const times: StepTimes = { total: [], afterStop: [] };
+  const times: StepTimes = { total: [], afterStop: [], shown: [] };
   let shownLocals = 0;
   for (let i = 0; i < STEPS; i++) {
     const t0 = performance.now();
@@ -60,6 +62,7 @@ async function dapSteps(name: string, dc: DebugClient, ws: string, attach: Recor
     times.total.push(t2 - t0);
     times.afterStop.push(t2 - t1);
     shownLocals += vars.body.variables.length;
+    times.shown.push(vars.body.variables.map((v) => `${v.name}=${v.value}`));
   }
   console.log(`  ${name}: ${shownLocals} locals shown over ${STEPS} steps`);
   await dc.continueRequest({ threadId: thread });
@@ -90,7 +93,7 @@ async function rawMiSteps(ws: string, vmlinux: string, address: string): Promise
     const exec = triggerOpen(ws);
     await stopped;
     await gdb.send('-break-delete');
-    const times: StepTimes = { total: [], afterStop: [] };
+    const times: StepTimes = { total: [], afterStop: [], shown: [] };
     for (let i = 0; i < STEPS; i++) {
       const t0 = performance.now();
       stopped = nextStop();
@@ -133,6 +136,18 @@ async function main(): Promise<void> {
     const rawBridge = stubAddress(state.gdbSocket);
     const raw = await rawMiSteps(ws, vmlinux, rawBridge.address).finally(() => rawBridge.close());
 
+    // Where the adapters' Locals differ, step by step: what one shows and the other leaves out.
+    const names = (xs: string[]) => xs.map((x) => x.split('=')[0]);
+    for (let i = 0; i < Math.max(ring0.shown.length, peer.shown.length); i++) {
+      const a = names(ring0.shown[i] ?? []);
+      const b = names(peer.shown[i] ?? []);
+      const onlyPeer = b.filter((n) => !a.includes(n));
+      const onlyRing0 = a.filter((n) => !b.includes(n));
+      if (onlyPeer.length || onlyRing0.length || a.length !== b.length) {
+        console.log(`  step ${i + 1}: ring0 [${(ring0.shown[i] ?? []).join(', ')}]\n          peer  [${(peer.shown[i] ?? []).join(', ')}]`);
+      }
+    }
+    const count = (t: StepTimes) => t.shown.reduce((n, s) => n + s.length, 0);
     // The step itself (how far `next` runs under TCG) dominates and varies with the path the kernel
     // takes; the part after the stop is what an adapter adds on top of gdb.
     for (const [label, pick] of [['next → locals', (t: StepTimes) => t.total], ['stopped → locals', (t: StepTimes) => t.afterStop]] as const) {
@@ -146,6 +161,13 @@ async function main(): Promise<void> {
       line('raw gdb/MI', m);
       console.log(`  ratio ring0/peer p50 ${(r.median / p.median).toFixed(2)} (goal < 1), ring0/raw p50 ${(r.median / m.median).toFixed(2)} (goal <= 1.3), ring0 max ${r.max.toFixed(0)} ms (goal < 2000)`);
     }
+    const after = (t: StepTimes) => summarize(t.afterStop);
+    console.log(JSON.stringify({
+      bench: 'dap-step', steps: STEPS, locals: { ring0: count(ring0), peer: count(peer) },
+      afterStopP50: { ring0: after(ring0).median, peer: after(peer).median, raw: after(raw).median },
+      afterStopMax: { ring0: after(ring0).max, peer: after(peer).max, raw: after(raw).max },
+      ratioRing0PeerP50: after(ring0).median / after(peer).median,
+    }));
   } finally {
     await disposeWorkspace(ws);
   }

@@ -9,6 +9,7 @@ import { miList, miNumber, miString, miTuple, type MiTuple } from '../mi/parser'
 import { framePath, kernelRelative } from '../session/frames';
 import { hitConditionMet, parseHitCondition, parseLogMessage, type HitCondition } from '../session/hitCondition';
 import { errorText } from './errors';
+import type { HardwareSlots } from './hwSlots';
 
 export interface BreakpointInfo {
   gdbId: number;
@@ -39,6 +40,7 @@ export class Breakpoints {
     private readonly sourceDir: () => string | undefined,
     private readonly hardware: () => boolean,
     private readonly onChanged: (bp: DebugProtocol.Breakpoint) => void,
+    private readonly slots?: HardwareSlots,
   ) {}
 
   /** Replaces the breakpoints of one file (or of all function / instruction breakpoints). Call with the kernel stopped. */
@@ -89,14 +91,19 @@ export class Breakpoints {
     } catch (e) {
       return refused(e);
     }
+    // A hardware breakpoint takes one of the debug registers data breakpoints use too.
+    const hardware = this.hardware();
+    const full = hardware ? this.slots?.take(`bp:${id}`, 'breakpoint', 1) : undefined;
+    if (full) return refused(new Error(full));
     try {
-      const r = await this.gdb().send(mi.breakInsert({ location, condition: bp.condition || undefined, hardware: this.hardware() }));
+      const r = await this.gdb().send(mi.breakInsert({ location, condition: bp.condition || undefined, hardware }));
       const b = miTuple(r.bkpt) ?? {};
       const info: BreakpointInfo = { gdbId: miNumber(b.number) ?? -1, hit, hits: 0, log: bp.logMessage ? parseLogMessage(bp.logMessage) : undefined, dap: { id, verified: false, ...where } };
       this.apply(info, b);
       this.byGdbId.set(info.gdbId, info);
       return info;
     } catch (e) {
+      this.slots?.release(`bp:${id}`);
       return refused(e);
     }
   }
@@ -118,6 +125,7 @@ export class Breakpoints {
   }
 
   private async delete(list: BreakpointInfo[]): Promise<void> {
+    for (const b of list) this.slots?.release(`bp:${b.dap.id}`);
     const ids = list.map((b) => b.gdbId).filter((id) => id > 0);
     for (const id of ids) this.byGdbId.delete(id);
     if (ids.length) await this.gdb().send(mi.breakDelete(ids)).catch(() => undefined);

@@ -7,7 +7,10 @@ import { GdbError, GdbProcess } from '../gdb/gdbProcess';
 import * as mi from '../mi/commands';
 import { miString } from '../mi/parser';
 import type { KernelTarget } from '../target/kernelTarget';
+import { bannerText, readElfAt } from '../target/elfAt';
 import { loadGdbScripts } from '../target/ownKernel';
+import { parseAddress } from '../session/moduleSymbols';
+import { readMemory } from './memory';
 
 /** Debian's build path of the cloud kernel's sources in its DWARF. */
 const DEBIAN_BUILD_PREFIXES = ['debian/build/build_amd64_none_cloud-amd64'];
@@ -39,6 +42,7 @@ export async function configureGdb(gdb: GdbProcess, t: KernelTarget, log: (line:
 /** A vmlinux of another kernel puts breakpoints at the wrong places: compare its banner with the guest's. */
 export async function checkKernelMatches(gdb: GdbProcess, t: KernelTarget): Promise<void> {
   try {
+    await checkBanner(gdb, t);
     const banner = miString((await gdb.send(mi.dataEvaluate('(char*)linux_banner'))).value) ?? '';
     if (t.release && banner && !banner.includes(t.release)) {
       throw new Error(`${t.vmlinux} does not match the VM's kernel ${t.release} (its banner: ${banner.slice(0, 80)})`);
@@ -51,4 +55,21 @@ export async function checkKernelMatches(gdb: GdbProcess, t: KernelTarget): Prom
     if (e instanceof GdbError) throw new Error(`cannot read the kernel through the gdb stub: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * The banner the vmlinux file holds at linux_banner must be the one in the guest's memory there: it
+ * names the version, the build number and time, so another build of the same release differs too.
+ */
+async function checkBanner(gdb: GdbProcess, t: KernelTarget): Promise<void> {
+  const addr = parseAddress(miString((await gdb.send(mi.dataEvaluate('(unsigned long) &linux_banner'))).value) ?? '');
+  if (addr === undefined) return;
+  const inFile = readElfAt(t.vmlinux, addr, 256);
+  if (!inFile) return;
+  const want = bannerText(inFile);
+  const m = await readMemory(gdb, `0x${addr.toString(16)}`, 0, 256);
+  const got = bannerText(m.data);
+  if (want === got) return;
+  const running = got.startsWith('Linux version') ? `the VM runs "${got.slice(0, 120)}"` : `the VM's memory at its linux_banner holds no banner (another kernel${t.release ? `, ${t.release}` : ''} is running)`;
+  throw new Error(`${t.vmlinux} is not the running kernel's vmlinux: it was built as "${want.slice(0, 120)}" but ${running}. Set "vmlinux" in the launch configuration to the running kernel's (or leave it out for the VM's own)`);
 }

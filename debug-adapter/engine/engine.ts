@@ -1,6 +1,5 @@
 // The kernel debug engine (mock-debug's runtime): owns gdb and the one run state, hides every stop
 // Ring0 takes for itself, and emits only the stops and resumes a client must hear about.
-import type { DebugProtocol } from '@vscode/debugprotocol';
 import { EventEmitter } from 'node:events';
 import type { GdbProcess } from '../gdb/gdbProcess';
 import * as mi from '../mi/commands';
@@ -9,60 +8,19 @@ import { stopReason } from '../session/frames';
 import type { parseLogMessage } from '../session/hitCondition';
 import { VariableStore } from '../session/variables';
 import { stubAddress, type StubAddress } from '../target/stubAddress';
-import type { VmSettings } from '../../kernel/vm/settings';
 import { releaseTarget, resolveTarget, type KernelTarget } from '../target/kernelTarget';
 import { Breakpoints } from './breakpoints';
+import { DataBreakpoints, watchTrigger } from './dataBreakpoints';
+import { HardwareSlots, X86_DEBUG_REGISTERS } from './hwSlots';
 import { checkKernelMatches, configureGdb, startGdb } from './connect';
 import { errorText } from './errors';
-import { ModuleTracker, type ModuleChange } from './modules';
+import { ModuleTracker } from './modules';
 import { Registers } from './registers';
-import { RunState, clientView, type RunEvent, type RunPhase } from './runState';
+import { RunState, clientView, type RunEvent } from './runState';
 import { StackBuilder } from './stack';
+import type { Decision, EngineEvents, EngineOptions, RunSnapshot, StopReport } from './types';
 
-export interface EngineOptions {
-  workspace: string;
-  request: 'launch' | 'attach';
-  cliPath: string;
-  vmlinux?: string;
-  sourceDir?: string;
-  /** VM settings resolved by the client (the extension's); `ring0 dap` leaves it to settings.json. */
-  vmSettings?: VmSettings;
-  gdbPath?: string;
-  stopAtEntry?: boolean;
-  hardwareBreakpoints?: boolean;
-  stopOnPanic?: boolean;
-  onProgress: (message: string) => void;
-}
-
-/** A stop the client is told about. */
-export interface StopReport {
-  reason: 'breakpoint' | 'step' | 'pause' | 'exception' | 'entry';
-  thread: number;
-  text?: string;
-  /** The DAP ids of the user's breakpoints that caused it. */
-  hitBreakpointIds?: number[];
-}
-
-/** What a stop means: the user's stop, Ring0's own (undefined), or the VM's end. */
-type Decision = StopReport | undefined | 'exited';
-
-export type OutputCategory = 'console' | 'stdout' | 'stderr' | 'important';
-
-export interface EngineEvents {
-  stopped: [StopReport];
-  continued: [thread: number];
-  output: [text: string, category: OutputCategory];
-  module: [ModuleChange];
-  breakpoint: [DebugProtocol.Breakpoint];
-  terminated: [];
-}
-
-export interface RunSnapshot {
-  phase: RunPhase;
-  client: ReturnType<typeof clientView>;
-  /** From gdb's own `*running` / `*stopped` records, not from the phase. */
-  gdbRunning: boolean;
-}
+export type { EngineOptions, OutputCategory, RunSnapshot, StopReport } from './types';
 
 /** How long an internal interrupt may take before Ring0 gives up on it. */
 const INTERRUPT_TIMEOUT_MS = 30_000;
@@ -74,7 +32,10 @@ export class KernelEngine extends EventEmitter<EngineEvents> {
   private opts?: EngineOptions;
   readonly run = new RunState();
   readonly vars = new VariableStore();
-  readonly breakpoints = new Breakpoints(() => this.gdb, () => this.target?.sourceDir, () => !!this.opts?.hardwareBreakpoints, (bp) => this.emit('breakpoint', bp));
+  /** The CPU's debug registers, shared by hardware breakpoints and data breakpoints. */
+  readonly hwSlots = new HardwareSlots(() => this.opts?.hardwareLimit ?? X86_DEBUG_REGISTERS);
+  readonly breakpoints = new Breakpoints(() => this.gdb, () => this.target?.sourceDir, () => !!this.opts?.hardwareBreakpoints, (bp) => this.emit('breakpoint', bp), this.hwSlots);
+  readonly dataBreakpoints = new DataBreakpoints(() => this.gdb, this.hwSlots);
   readonly modules = new ModuleTracker(() => this.gdb, () => this.target?.workspace ?? this.opts?.workspace ?? '.', (line) => this.say(line));
   readonly stack = new StackBuilder(() => this.gdb, () => this.target?.sourceDir);
   readonly registers = new Registers(() => this.gdb);
@@ -89,6 +50,11 @@ export class KernelEngine extends EventEmitter<EngineEvents> {
   get gdb(): GdbProcess {
     if (!this.gdbProc) throw new Error('the debugger is not connected to the VM');
     return this.gdbProc;
+  }
+
+  /** The last stop shown was a data breakpoint's (the top frame then shows the writing line). */
+  get watchStop(): boolean {
+    return this.run.is('stopped') && this.lastStop?.reason === 'data breakpoint';
   }
 
   /** The last stop shown was an oops or panic (the stack then starts at the faulting frame). */
@@ -322,6 +288,12 @@ export class KernelEngine extends EventEmitter<EngineEvents> {
       await this.teardown();
       this.emit('terminated');
       return 'exited';
+    }
+    const watch = watchTrigger(r);
+    if (watch) {
+      const hit = this.dataBreakpoints.hit(watch.id);
+      if (hit?.kind === 'skip') return undefined;
+      return { reason: 'data breakpoint', thread, text: hit ? `${hit.text}${watch.change ? `: ${watch.change}` : ''}` : watch.change, ...(hit ? { hitBreakpointIds: [hit.dapId] } : {}) };
     }
     if (reason === 'breakpoint') {
       const id = miNumber(r.bkptno) ?? -1;

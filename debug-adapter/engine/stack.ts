@@ -37,7 +37,7 @@ export class StackBuilder {
   }
 
   /** Frames START.. of THREAD (at most LEVELS, never deeper than MAX); after an oops, the faulting frame first. */
-  async page(thread: number, start: number, levels: number, max: number, oops: boolean): Promise<StackPage> {
+  async page(thread: number, start: number, levels: number, max: number, oops: boolean, watchHit = false): Promise<StackPage> {
     const n = Math.min(levels || max, max - start);
     if (n <= 0) return { stackFrames: [], totalFrames: start };
     const r = await this.gdb().send(mi.stackListFrames(thread, start, start + n - 1));
@@ -52,8 +52,22 @@ export class StackBuilder {
       while (end < frames.length && !frames[end].func) end++;
       stackFrames.splice(at, end - at, synthetic);
     }
+    if (watchHit && start === 0 && frames[0]?.addr && stackFrames[0]) await this.writingLine(stackFrames[0], frames[0].addr);
     // Only claim more frames when gdb returned a full page (bounded by max).
     return { stackFrames, totalFrames: frames.length === n && start + n < max ? start + n + 1 : start + frames.length };
+  }
+
+  /**
+   * A data breakpoint traps after the instruction that wrote: the pc may already be on the next
+   * line. The byte before the pc belongs to the writing instruction, so its line is the one shown.
+   */
+  private async writingLine(sf: DebugProtocol.StackFrame, addr: string): Promise<void> {
+    try {
+      const where = parseInfoLine(await this.gdb().console(`info line *(${BigInt(addr)} - 1)`));
+      if (where?.line && where.file && sf.source?.path && path.basename(where.file) === path.basename(sf.source.path)) sf.line = where.line;
+    } catch {
+      // no line information: the pc's own line stays
+    }
   }
 
   /** A frame for the faulting instruction, from the pt_regs the oops machinery was handed. */

@@ -42,6 +42,11 @@ export const execFinish = (thread: number): string => `-exec-finish --thread ${t
 export const threadInfo = (): string => '-thread-info';
 export const stackListFrames = (thread: number, low: number, high: number): string => `-stack-list-frames --thread ${thread} ${low} ${high}`;
 /** Names of a frame's locals and arguments (arguments carry arg="1"); values come from variable objects. */
+/**
+ * A frame's arguments with scalar values: unlike --no-values this lists `NAME@entry`, the value an
+ * argument had at function entry (from the caller's call site), which gdb itself prints at the stop.
+ */
+export const stackListArguments = (thread: number, frame: number): string => `-stack-list-arguments --thread ${thread} --simple-values ${frame} ${frame}`;
 export const stackListVariables = (thread: number, frame: number): string => `-stack-list-variables${at(thread, frame)} --no-values`;
 
 /** A variable object for EXPRESSION in a frame (or `@` floating, re-evaluated in the current frame). */
@@ -79,3 +84,10 @@ function cliWord(s: string): string {
 /** Maps DWARF's source prefix FROM to TO. */
 export const substitutePath = (from: string, to: string): string => `set substitute-path ${cliWord(from)} ${cliWord(to)}`;
 export const removeSymbolFile = (textAddress: bigint): string => `remove-symbol-file -a 0x${textAddress.toString(16)}`;
+
+export type WatchAccess = 'read' | 'write' | 'readWrite';
+/** A watchpoint on EXPRESSION (gdb makes it a hardware one when the target has debug registers). */
+export function breakWatch(expression: string, access: WatchAccess = 'write'): string {
+  return `-break-watch${access === 'read' ? ' -r' : access === 'readWrite' ? ' -a' : ''} ${miQuote(expression)}`;
+}
+export const breakCondition = (id: number, condition: string): string => `-break-condition ${id} ${condition}`;

@@ -13,6 +13,7 @@ import { disassemble, readMemory, writeMemory } from '../engine/memory';
 import * as mi from '../mi/commands';
 import { miList, miNumber, miString, miTuple } from '../mi/parser';
 import { vcpuName } from './frames';
+import { hardwareOption, type HardwareBreakpointsArg } from './launchArgs';
 import { buildAndLoadModules, loadBuiltModules } from './loadModules';
 import type { VarRef } from './variables';
 
@@ -22,7 +23,8 @@ export interface KernelLaunchArguments extends DebugProtocol.LaunchRequestArgume
   vmlinux?: string;
   sourceDir?: string;
   stopAtEntry?: boolean;
-  hardwareBreakpoints?: boolean;
+  /** true: source breakpoints are hardware ones; the object form also sets how many debug registers the CPU has. */
+  hardwareBreakpoints?: HardwareBreakpointsArg;
   stopOnPanic?: boolean;
   gdbPath?: string;
   /** Deepest stack shown; past the real frames gdb shows garbage. */
@@ -86,6 +88,9 @@ export class KernelDebugSession extends DebugSession {
       supportsInstructionBreakpoints: true,
       supportsTerminateRequest: true,
       supportsModulesRequest: true,
+      supportsDataBreakpoints: true,
+      supportsDataBreakpointBytes: true,
+      supportsSetExpression: true,
       supportsValueFormattingOptions: false,
     };
     this.sendResponse(response);
@@ -110,15 +115,21 @@ export class KernelDebugSession extends DebugSession {
       else this.sendEvent(new OutputEvent(`${message}\n`, 'console'));
     };
     if (this.supportsProgress) this.sendEvent(new ProgressStartEvent(progressId, request === 'launch' ? 'Ring0: starting kernel debugging' : 'Ring0: attaching to the VM'));
+    const hw = hardwareOption(args.hardwareBreakpoints);
+    if (typeof hw === 'string') {
+      this.sendErrorResponse(response, { id: 1001, format: hw, showUser: true });
+      return;
+    }
     try {
       await this.engine.start({
         workspace, request, cliPath: this.opts.cliPath, onProgress, vmlinux: args.vmlinux, sourceDir: args.sourceDir, gdbPath: args.gdbPath, vmSettings: this.opts.vmSettings?.(workspace),
-        stopAtEntry: args.stopAtEntry, hardwareBreakpoints: args.hardwareBreakpoints, stopOnPanic: args.stopOnPanic,
+        stopAtEntry: args.stopAtEntry, hardwareBreakpoints: hw.enabled, hardwareLimit: hw.limit, stopOnPanic: args.stopOnPanic,
       });
       this.sendResponse(response);
       this.sendEvent(new InitializedEvent());
     } catch (e) {
-      await this.engine.teardown();
+      // Detach, so a VM that was attached to (and stopped by gdb's connect) runs on.
+      await this.engine.teardown(true);
       this.sendErrorResponse(response, { id: 1001, format: errorText(e), showUser: true });
     } finally {
       if (this.supportsProgress) this.sendEvent(new ProgressEndEvent(progressId));
@@ -158,6 +169,26 @@ export class KernelDebugSession extends DebugSession {
   protected override async setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): Promise<void> {
     const wanted = args.breakpoints.map((bp) => ({ location: `*0x${(BigInt(bp.instructionReference) + BigInt(bp.offset ?? 0)).toString(16)}`, bp, where: {} }));
     await this.answer(response, 1012, async () => ({ breakpoints: await this.engine.withStopped(() => this.engine.breakpoints.replace('instruction', '', wanted)) }));
+  }
+
+  protected override async dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): Promise<void> {
+    const { vars, dataBreakpoints } = this.engine;
+    await this.answer(response, 1014, async () => {
+      if (args.asAddress) return dataBreakpoints.info(`*(unsigned char (*)[${args.bytes ?? 1}]) ${args.name}`, undefined, undefined, args.bytes ?? 1);
+      if (args.variablesReference !== undefined) {
+        const ref = vars.get(args.variablesReference);
+        if (ref?.kind === 'registers') return { dataId: null, description: 'a register cannot be watched: it is not memory' };
+        const shown = ref && vars.shownAs(ref, args.name);
+        if (!shown) return { dataId: null, description: `${args.name} is gone: the kernel has run since` };
+        return dataBreakpoints.info(shown.evaluateName, shown.thread, shown.frame, args.bytes);
+      }
+      const f = args.frameId !== undefined ? this.engine.stack.frame(args.frameId) : undefined;
+      return dataBreakpoints.info(args.name, f?.thread, f?.level, args.bytes);
+    });
+  }
+
+  protected override async setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): Promise<void> {
+    await this.answer(response, 1012, async () => ({ breakpoints: await this.engine.withStopped(() => this.engine.dataBreakpoints.replace(args.breakpoints)) }));
   }
 
   // ---- execution ---------------------------------------------------------------------------------
@@ -205,7 +236,7 @@ export class KernelDebugSession extends DebugSession {
 
   protected override async stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
     const max = this.args.maxStackDepth ?? DEFAULT_MAX_DEPTH;
-    await this.answer(response, 1004, () => this.engine.stack.page(args.threadId, args.startFrame ?? 0, args.levels ?? 0, max, this.engine.oopsStop));
+    await this.answer(response, 1004, () => this.engine.stack.page(args.threadId, args.startFrame ?? 0, args.levels ?? 0, max, this.engine.oopsStop, this.engine.watchStop));
   }
 
   protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {
@@ -221,7 +252,7 @@ export class KernelDebugSession extends DebugSession {
       return {
         scopes: [
           new Scope('Locals', vars.scope({ kind: 'locals', thread: f.thread, frame: f.level }), false),
-          new Scope('Registers', vars.scope({ kind: 'registers', thread: f.thread, frame: f.level }), true),
+          new Scope('Registers', vars.scope({ kind: 'registers', thread: f.thread, frame: f.level, group: 'top' }), true),
         ],
       };
     });
@@ -233,7 +264,7 @@ export class KernelDebugSession extends DebugSession {
       const ref = vars.get(args.variablesReference);
       if (!ref) throw new Error('those variables are gone: the kernel has run since');
       if (ref.kind === 'locals') return { variables: await vars.locals(gdb, ref.thread, ref.frame) };
-      if (ref.kind === 'registers') return { variables: await this.engine.registers.read(ref.thread, ref.frame) };
+      if (ref.kind === 'registers') return { variables: await this.engine.registers.read(ref.thread, ref.frame, ref.group, (group) => vars.scope({ ...ref, group })) };
       return { variables: await vars.children(gdb, ref as Extract<VarRef, { kind: 'var' }>, args.start, args.count) };
     });
   }
@@ -262,6 +293,14 @@ export class KernelDebugSession extends DebugSession {
       if (!ref) throw new Error('that variable is gone: the kernel has run since');
       if (ref.kind === 'registers') return { value: await this.engine.registers.assign(ref.thread, ref.frame, args.name, args.value) };
       return this.engine.vars.assign(this.engine.gdb, ref, args.name, args.value);
+    }, true);
+  }
+
+  protected override async setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): Promise<void> {
+    const f = args.frameId !== undefined ? this.engine.stack.frame(args.frameId) : undefined;
+    await this.answer(response, 1008, async () => {
+      const v = await this.engine.vars.setExpression(this.engine.gdb, args.expression, args.value, f?.thread, f?.level);
+      return { value: v.result, type: v.type, variablesReference: v.variablesReference };
     }, true);
   }
 
@@ -325,3 +364,4 @@ export class KernelDebugSession extends DebugSession {
     }
   }
 }
+

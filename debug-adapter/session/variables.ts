@@ -6,9 +6,11 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { GdbProcess } from '../gdb/gdbProcess';
 import * as mi from '../mi/commands';
 import { miList, miNumber, miString, miTuple, type MiTuple } from '../mi/parser';
+import type { RegisterGroupName } from '../engine/registers';
 
 export type VarRef =
-  | { kind: 'locals' | 'registers'; thread: number; frame: number }
+  | { kind: 'locals'; thread: number; frame: number }
+  | { kind: 'registers'; thread: number; frame: number; group: RegisterGroupName }
   | { kind: 'var'; name: string; thread?: number; frame?: number; evaluateName: string };
 
 /** Arrays with more elements than this are paged (DAP indexedVariables). */
@@ -19,11 +21,14 @@ export class VariableStore {
   private created: string[] = [];
   /** varobj name of each (parent reference, child name), for setVariable. */
   private readonly byParent = new Map<string, string>();
+  /** evaluateName and frame of each (parent reference, child name), for data breakpoints. */
+  private readonly shown = new Map<string, { evaluateName: string; thread?: number; frame?: number }>();
 
   /** Forgets everything of the last stop; returns the variable objects to delete in gdb. */
   reset(): string[] {
     this.handles.reset();
     this.byParent.clear();
+    this.shown.clear();
     const stale = this.created;
     this.created = [];
     return stale;
@@ -39,10 +44,14 @@ export class VariableStore {
 
   async locals(gdb: GdbProcess, thread: number, frame: number): Promise<DebugProtocol.Variable[]> {
     const r = await gdb.send(mi.stackListVariables(thread, frame));
+    const names = miList(r.variables).map((v) => miString(miTuple(v)?.name)).filter((n): n is string => !!n);
+    // Entry values (`how@entry`) go right after their argument; gdb only lists them with values.
+    for (const e of await entryValues(gdb, thread, frame)) {
+      const at = names.indexOf(e.slice(0, -'@entry'.length));
+      if (at >= 0 && !names.includes(e)) names.splice(at + 1, 0, e);
+    }
     const out: DebugProtocol.Variable[] = [];
-    for (const v of miList(r.variables)) {
-      const name = miString(miTuple(v)?.name);
-      if (!name) continue;
+    for (const name of names) {
       try {
         const created = await gdb.send(mi.varCreate(name, thread, frame));
         out.push(this.toVariable(created, name, name, { thread, frame }, `locals:${thread}:${frame}`));
@@ -71,9 +80,22 @@ export class VariableStore {
     return { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, memoryReference: v.memoryReference };
   }
 
+  /** The expression (and frame) of child NAME of PARENT as last shown. */
+  shownAs(parent: VarRef, name: string): { evaluateName: string; thread?: number; frame?: number } | undefined {
+    return this.shown.get(`${parentKey(parent)}/${name}`);
+  }
+
+  /** Assigns VALUE to EXPRESSION (a watch expression, e.g. a kernel global) and shows it afresh. */
+  async setExpression(gdb: GdbProcess, expression: string, value: string, thread?: number, frame?: number): Promise<Awaited<ReturnType<VariableStore['evaluate']>>> {
+    const created = await gdb.send(mi.varCreate(expression, thread, frame));
+    const varobj = miString(created.name) ?? '';
+    this.created.push(varobj);
+    await gdb.send(mi.varAssign(varobj, value));
+    return this.evaluate(gdb, expression, thread, frame);
+  }
+
   async assign(gdb: GdbProcess, parent: VarRef, name: string, value: string): Promise<{ value: string }> {
-    const key = parent.kind === 'var' ? parent.name : `${parent.kind}:${parent.thread}:${parent.frame}`;
-    const varobj = this.byParent.get(`${key}/${name}`);
+    const varobj = this.byParent.get(`${parentKey(parent)}/${name}`);
     if (!varobj) throw new Error(`cannot set ${name}: expand it again after the last step`);
     const r = await gdb.send(mi.varAssign(varobj, value));
     return { value: miString(r.value) ?? value };
@@ -83,6 +105,7 @@ export class VariableStore {
     const varobj = miString(t.name) ?? '';
     if (owned && varobj) this.created.push(varobj);
     this.byParent.set(`${parentKey}/${display}`, varobj);
+    this.shown.set(`${parentKey}/${display}`, { evaluateName, ...at });
     const numchild = miNumber(t.numchild) ?? 0;
     const type = miString(t.type);
     const value = miString(t.value) ?? (numchild > 0 ? (type?.endsWith(']') ? `[${numchild}]` : '{...}') : '');
@@ -99,5 +122,20 @@ export class VariableStore {
       ...(isArray && numchild > PAGE_THRESHOLD ? { indexedVariables: numchild } : {}),
       ...(pointer ? { memoryReference: pointer } : {}),
     };
+  }
+}
+
+function parentKey(parent: VarRef): string {
+  return parent.kind === 'var' ? parent.name : `${parent.kind}:${parent.thread}:${parent.frame}`;
+}
+
+/** The `NAME@entry` arguments gdb knows an entry value for in FRAME (none when it cannot say). */
+async function entryValues(gdb: GdbProcess, thread: number, frame: number): Promise<string[]> {
+  try {
+    const r = await gdb.send(mi.stackListArguments(thread, frame));
+    const args = miList(miTuple(miList(r['stack-args'])[0])?.args);
+    return args.map((a) => miString(miTuple(a)?.name) ?? '').filter((n) => n.endsWith('@entry'));
+  } catch {
+    return [];
   }
 }

@@ -57,8 +57,8 @@ export function checkTranscript(entries: Entry[], runStateCommand = 'ring0/runSt
       if (view !== 'running' && !(reason === 'entry' && stopAtEntry && view === 'none')) bad.push(`${at}: 'stopped' (${reason}) while the client saw the kernel ${view}`);
       else if (reason === 'pause' && !asked.has('pause')) bad.push(`${at}: 'stopped' (pause) nobody asked for`);
       else if (reason === 'step' && ![...asked].some((c) => STEPS.has(c))) bad.push(`${at}: 'stopped' (step) with no step asked`);
-      else if (reason === 'breakpoint' && !(hit.length > 0 && hit.every((id) => userBreakpoints.has(id)))) bad.push(`${at}: 'stopped' (breakpoint) at no breakpoint of the user's (hitBreakpointIds ${JSON.stringify(hit)})`);
-      else if (!['pause', 'step', 'breakpoint', 'exception', 'entry'].includes(reason)) bad.push(`${at}: 'stopped' for '${reason}'`);
+      else if ((reason === 'breakpoint' || reason === 'data breakpoint') && !(hit.length > 0 && hit.every((id) => userBreakpoints.has(id)))) bad.push(`${at}: 'stopped' (breakpoint) at no breakpoint of the user's (hitBreakpointIds ${JSON.stringify(hit)})`);
+      else if (!['pause', 'step', 'breakpoint', 'data breakpoint', 'exception', 'entry'].includes(reason)) bad.push(`${at}: 'stopped' for '${reason}'`);
       view = 'stopped';
       asked = new Set();
     }
