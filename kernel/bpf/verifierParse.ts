@@ -193,7 +193,7 @@ export function parseVerifierTrace(log: string): ParsedVerifierLog {
   const seen = new Set<number>();
   while (cur && !seen.has(cur.seg)) {
     seen.add(cur.seg);
-    const s = segments[cur.seg];
+    const s: Segment = segments[cur.seg];
     chain.unshift({ seg: s, upto: cur.upto });
     cur = s.parent ? { seg: s.parent.seg, upto: s.parent.pos } : undefined;
   }

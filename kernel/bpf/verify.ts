@@ -154,7 +154,7 @@ export async function verifyBpf(agent: LoaderAgent, o: VerifyOptions): Promise<V
     if (f.stage !== 'load' || !f.verifierLog) return { ok: false, object, notes, programs: [], error: f.error };
     const name = f.program ?? 'unknown';
     if (!OVERFLOW.test(f.error)) {
-      notes.push('libbpf stops at the first program the verifier rejects: programs after it were not verified');
+      if (obj.programs.length > 1) notes.push('libbpf stops at the first program the verifier rejects: programs after it were not verified');
       return { ok: false, object, notes, programs: [analyzeProgram(name, f.verifierLog, false, obj)] };
     }
     // The level-2 log filled the loader's 16 MiB buffer; the kernel then keeps only its head. Level 4
