@@ -37,6 +37,7 @@ export const COMMANDS: readonly CommandDecl[] = [
   { id: Commands.BpfRefresh, title: 'Refresh BPF View', icon: '$(refresh)' },
   { id: Commands.BpfOpenMap, title: 'Open BPF Map Table', icon: '$(table)' },
   { id: Commands.BpfStreamMap, title: 'Stream BPF Ring Buffer Records', icon: '$(pulse)' },
+  { id: Commands.BpfVerify, title: 'Explain BPF Verifier Result', icon: '$(checklist)' },
   { id: Commands.TracepointsRefresh, title: 'Refresh Tracepoints', icon: '$(refresh)' },
   { id: Commands.TracepointsFilter, title: 'Filter Tracepoints', icon: '$(filter)' },
   { id: Commands.TracepointsClearFilter, title: 'Clear Tracepoint Filter', icon: '$(clear-all)' },

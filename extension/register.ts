@@ -29,6 +29,8 @@ import type { ObserveServices } from './observe/services';
 import { bpfRefresh } from './commands/bpfRefresh';
 import { bpfOpenMap } from './commands/bpfOpenMap';
 import { bpfStreamMap } from './commands/bpfStreamMap';
+import { bpfVerify } from './commands/bpfVerify';
+import { registerVerifierCodeActions } from './build/verifierCodeActions';
 import { tracepointsClearFilter, tracepointsFilter, tracepointsRefresh, tracepointsSubscribe } from './commands/tracepoints';
 import { bpftraceRun } from './commands/bpftraceRun';
 import { tracepointRoots } from '../views/trees/tracepointsTree';
@@ -69,6 +71,8 @@ export function registerAll(ctx: Ring0Context): void {
   registerCommand(ctx, Commands.ElfRefresh, elfRefresh);
   ctx.extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, new Ring0TaskProvider(ctx)));
   registerBuildWatch(ctx);
+  registerCommand(ctx, Commands.BpfVerify, bpfVerify);
+  registerVerifierCodeActions(ctx.extension.subscriptions);
   const elfTree = new SimpleTreeProvider(() => elfRoots(ctx.workspaceRoot()));
   // Outputs built from a terminal (`ring0 build`) count too.
   const outputs = vscode.workspace.createFileSystemWatcher('**/*.{ko,o}');

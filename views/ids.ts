@@ -26,6 +26,7 @@ export const enum Commands {
   BpfRefresh = 'ring0.bpf.refresh',
   BpfOpenMap = 'ring0.bpf.openMap',
   BpfStreamMap = 'ring0.bpf.streamMap',
+  BpfVerify = 'ring0.bpf.verify',
   TracepointsRefresh = 'ring0.tracepoints.refresh',
   TracepointsFilter = 'ring0.tracepoints.filter',
   TracepointsClearFilter = 'ring0.tracepoints.clearFilter',

@@ -84,3 +84,18 @@ describe('verifier trace parser', () => {
     assert.equal(analyzeProgram('y', '', false, NO_LINES).failure!.message, 'the verifier rejected the program and printed no log');
   });
 });
+
+describe('verifier explainer page protocol', () => {
+  it('a report for the page passes the page-side validator; bad messages from the page are refused', async () => {
+    const { reportToPage } = await import('../../views/model/verifierPage');
+    const { isPageToVerifier, isVerifierToPage } = await import('../../views/protocol/verifier');
+    const prog = analyzeProgram('unchecked_lookup', log('unchecked_lookup-6.1-L2.log'), false, NO_LINES);
+    const msg = reportToPage({ ok: false, object: '/w/x.bpf.o', notes: [], programs: [prog, analyzeProgram('odd', 'new format\n', false, NO_LINES)] });
+    assert.ok(isVerifierToPage(msg));
+    assert.equal(msg.programs[0].stats[0].value, '7 of 1000000');
+    assert.equal(msg.programs[1].log, 'new format\n', 'an unknown log reaches the page raw');
+    assert.ok(!isVerifierToPage({ ...msg, programs: [{ ...msg.programs[0], insns: [{ idx: -1 }] }] }));
+    assert.ok(isPageToVerifier({ type: 'openSource', file: '/w/x.bpf.c', line: 19, column: 5 }));
+    for (const bad of [{ type: 'openSource', file: 'relative.c', line: 1, column: 1 }, { type: 'openSource', file: '/x', line: 0, column: 1 }, { type: 'run', cmd: 'rm' }, null, 'ready']) assert.ok(!isPageToVerifier(bad), JSON.stringify(bad));
+  });
+});
