@@ -15,6 +15,7 @@ export class Config {
   get kernelArgs(): string[] { return this.section.get<string[]>('vm.kernelArgs', []); }
   get qemuArgs(): string[] { return this.section.get<string[]>('vm.qemuArgs', []); }
   get shareHostRoot(): boolean { return this.section.get<boolean>('vm.shareHostRoot', true); }
+  get dumpsKeep(): number { return this.section.get<number>('dumps.keep', 3); }
   get devices(): string[] { return this.section.get<string[]>('vm.devices', []); }
   get clangdEnabled(): boolean { return this.section.get<boolean>('clangd.enabled', true); }
   get clangdPath(): string { return this.section.get<string>('clangd.path', ''); }

@@ -81,6 +81,7 @@ export const SETTINGS: readonly { key: string; needsVmRestart: boolean }[] = [
   { key: 'ring0.vm.qemuArgs', needsVmRestart: true },
   { key: 'ring0.vm.shareHostRoot', needsVmRestart: true },
   { key: 'ring0.vm.devices', needsVmRestart: true },
+  { key: 'ring0.dumps.keep', needsVmRestart: true },
   { key: 'ring0.kernel.source', needsVmRestart: false },
   { key: 'ring0.kernel.buildDir', needsVmRestart: false },
   { key: 'ring0.kernel.profile', needsVmRestart: false },

@@ -106,7 +106,7 @@ export class VmController implements vscode.Disposable {
 
   settings(): VmSettings {
     const c = this.ctx.config;
-    return { kernel: c.kernel, memoryMiB: c.memoryMiB, cpus: c.cpus, accel: c.accel, kernelArgs: c.kernelArgs, qemuArgs: c.qemuArgs, shareHostRoot: c.shareHostRoot, devices: c.devices };
+    return { kernel: c.kernel, memoryMiB: c.memoryMiB, cpus: c.cpus, accel: c.accel, kernelArgs: c.kernelArgs, qemuArgs: c.qemuArgs, shareHostRoot: c.shareHostRoot, devices: c.devices, dumpsKeep: c.dumpsKeep };
   }
 
   async start(): Promise<void> {
