@@ -43,6 +43,10 @@ export const COMMANDS: readonly CommandDecl[] = [
   { id: Commands.TracepointsClearFilter, title: 'Clear Tracepoint Filter', icon: '$(clear-all)' },
   { id: Commands.TracepointsSubscribe, title: 'Subscribe to Tracepoint', icon: '$(pulse)' },
   { id: Commands.BpftraceRun, title: 'Run bpftrace File in VM', icon: '$(play)' },
+  { id: Commands.KernelRefresh, title: 'Refresh Kernel View', icon: '$(refresh)' },
+  { id: Commands.KernelFilterTasks, title: 'Filter Kernel Tasks', icon: '$(filter)' },
+  { id: Commands.KernelDmesg, title: 'Open Kernel Log (dmesg)', icon: '$(output)' },
+  { id: Commands.VmDump, title: 'Save Crash Dump of the VM', icon: '$(save)' },
 ];
 
 export const COMMAND_CATEGORY = 'Ring0';
@@ -56,6 +60,7 @@ export const VIEWS: readonly { id: Views; name: string }[] = [
   { id: Views.Labs, name: 'Labs' },
   { id: Views.Elf, name: 'ELF' },
   { id: Views.LiveWatch, name: 'Live Watch' },
+  { id: Views.Kernel, name: 'Kernel' },
 ];
 
 export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, ContextKeys.Activated, ContextKeys.TracepointsFiltered];

@@ -31,6 +31,7 @@ import { bpfOpenMap } from './commands/bpfOpenMap';
 import { bpfStreamMap } from './commands/bpfStreamMap';
 import { bpfVerify } from './commands/bpfVerify';
 import { registerVerifierCodeActions } from './build/verifierCodeActions';
+import { registerKernelView } from './kernelView';
 import { tracepointsClearFilter, tracepointsFilter, tracepointsRefresh, tracepointsSubscribe } from './commands/tracepoints';
 import { bpftraceRun } from './commands/bpftraceRun';
 import { tracepointRoots } from '../views/trees/tracepointsTree';
@@ -73,6 +74,7 @@ export function registerAll(ctx: Ring0Context): void {
   registerBuildWatch(ctx);
   registerCommand(ctx, Commands.BpfVerify, bpfVerify);
   registerVerifierCodeActions(ctx.extension.subscriptions);
+  registerKernelView(ctx);
   const elfTree = new SimpleTreeProvider(() => elfRoots(ctx.workspaceRoot()));
   // Outputs built from a terminal (`ring0 build`) count too.
   const outputs = vscode.workspace.createFileSystemWatcher('**/*.{ko,o}');

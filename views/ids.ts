@@ -27,6 +27,10 @@ export const enum Commands {
   BpfOpenMap = 'ring0.bpf.openMap',
   BpfStreamMap = 'ring0.bpf.streamMap',
   BpfVerify = 'ring0.bpf.verify',
+  KernelRefresh = 'ring0.kernel.refresh',
+  KernelFilterTasks = 'ring0.kernel.filterTasks',
+  KernelDmesg = 'ring0.kernel.dmesg',
+  VmDump = 'ring0.vm.dump',
   TracepointsRefresh = 'ring0.tracepoints.refresh',
   TracepointsFilter = 'ring0.tracepoints.filter',
   TracepointsClearFilter = 'ring0.tracepoints.clearFilter',
@@ -41,6 +45,7 @@ export const enum Views {
   Labs = 'ring0.labs',
   Elf = 'ring0.elf',
   LiveWatch = 'ring0.liveWatch',
+  Kernel = 'ring0.kernel',
 }
 
 /** Context keys Ring0 sets with `setContext`; package.json's `when` clauses may use only these. */

@@ -55,23 +55,30 @@ export const kernelLsmodCommand: CliCommand = {
   }),
 };
 
-function printKmsg(inv: Invocation, rows: KmsgRow[], json: boolean): void {
-  for (const r of rows) inv.io.out(json ? JSON.stringify(r) + '\n' : `[${(r.usec / 1e6).toFixed(6).padStart(12)}] ${r.levelName.padEnd(7)} ${r.message}\n`);
+/** ANSI colours by level: red for emerg..err, yellow warning, cyan notice, default info, dim debug. */
+const COLOR = ['31;1', '31;1', '31;1', '31', '33', '36', '0', '2'];
+
+function printKmsg(inv: Invocation, rows: KmsgRow[], json: boolean, color = false): void {
+  for (const r of rows) {
+    const line = `[${(r.usec / 1e6).toFixed(6).padStart(12)}] ${r.levelName.padEnd(7)} ${r.message}`;
+    inv.io.out(json ? JSON.stringify(r) + '\n' : color ? `\x1b[${COLOR[r.level]}m${line}\x1b[0m\r\n` : `${line}\n`);
+  }
 }
 
 export const kernelDmesgCommand: CliCommand = {
   path: ['kernel', 'dmesg'],
   summary: 'The running VM\'s kernel log from /dev/kmsg (levels named), optionally following new messages.',
   synopsis: '[--json] [--follow] [--level N]',
-  details: ['--json     one {seq, level, levelName, facility, usec, message, source:"agent:/dev/kmsg"} per line', '--follow   keep printing new messages (Ctrl-C stops)', '--level N  only messages at level N (0 emerg … 7 debug) or more severe', WS_LINE],
-  options: { json: { type: 'boolean' }, follow: { type: 'boolean' }, level: { type: 'string' }, ...WS },
+  details: ['--json     one {seq, level, levelName, facility, usec, message, source:"agent:/dev/kmsg"} per line', '--follow   keep printing new messages (Ctrl-C stops)', '--level N  only messages at level N (0 emerg … 7 debug) or more severe', '--color    colour lines by level (ANSI)', WS_LINE],
+  options: { json: { type: 'boolean' }, follow: { type: 'boolean' }, level: { type: 'string' }, color: { type: 'boolean' }, ...WS },
   run: (inv) => withAgent(inv, async (agent) => {
     const max = inv.values.level !== undefined ? Number(inv.values.level) : 7;
     if (!Number.isInteger(max) || max < 0 || max > 7) throw new Error(`--level takes 0-7 (got ${String(inv.values.level)})`);
     const keep = (rows: KmsgRow[]) => rows.filter((r) => r.level <= max);
     const json = !!inv.values.json;
+    const color = !!inv.values.color;
     if (!inv.values.follow) {
-      printKmsg(inv, keep(await readKmsg(agent)), json);
+      printKmsg(inv, keep(await readKmsg(agent)), json, color);
       return 0;
     }
     const h = agent.exec(['cat', '/dev/kmsg']);
@@ -80,7 +87,7 @@ export const kernelDmesgCommand: CliCommand = {
       const text = partial + b.toString('utf8');
       const cut = text.lastIndexOf('\n');
       partial = text.slice(cut + 1);
-      printKmsg(inv, keep(parseKmsg(text.slice(0, cut + 1))), json);
+      printKmsg(inv, keep(parseKmsg(text.slice(0, cut + 1))), json, color);
     });
     const stop = () => void h.kill('SIGTERM');
     process.once('SIGINT', stop);
