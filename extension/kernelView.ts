@@ -2,6 +2,7 @@
 // the view is visible and the VM runs; filter, refresh, the dmesg terminal and "Save Crash Dump".
 import * as vscode from 'vscode';
 import type { ModuleRow, TaskRow } from '../kernel/observe/kernelState';
+import { deleteDump, dumpsDir } from '../kernel/vm/dumps';
 import { kernelRoots, type KernelSnapshot } from '../views/trees/kernelTree';
 import { SimpleTreeProvider } from '../views/trees/node';
 import type { Ring0Context } from './context';
@@ -51,14 +52,29 @@ export function registerKernelView(ctx: Ring0Context): void {
     const t = vscode.window.createTerminal({ name: vscode.l10n.t('Ring0 Kernel Log'), shellPath: process.execPath, shellArgs: [ctx.cliPath, 'kernel', 'dmesg', '--follow', '--color', ...(ws() ? ['--workspace', ws() as string] : [])], env: { ELECTRON_RUN_AS_NODE: '1' } });
     t.show();
   });
+  const openCrash = (dump: string) => {
+    const t = vscode.window.createTerminal({ name: 'crash', shellPath: process.execPath, shellArgs: [ctx.cliPath, 'crash', dump, ...(ws() ? ['--workspace', ws() as string] : [])], env: { ELECTRON_RUN_AS_NODE: '1' } });
+    t.show();
+  };
+  registerCommand(ctx, Commands.DumpOpen, () => (dump?: unknown) => {
+    if (typeof dump === 'string') openCrash(dump);
+  });
+  registerCommand(ctx, Commands.DumpDelete, () => async (node?: unknown) => {
+    const dump = (node as { tooltip?: unknown } | undefined)?.tooltip;
+    const file = typeof dump === 'string' ? dump.split('\n')[0] : undefined;
+    const w = ws();
+    if (!file || !w) return;
+    const yes = vscode.l10n.t('Delete');
+    if ((await vscode.window.showWarningMessage(vscode.l10n.t('Delete the crash dump {0}?', file), { modal: true }, yes)) !== yes) return;
+    deleteDump(dumpsDir(w), file);
+    ctx.vm.refresh();
+  });
   registerCommand(ctx, Commands.VmDump, () => async () => {
     const d = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Ring0: saving a crash dump of the VM') }, () => cliJson<{ dump?: string; sizeBytes?: number; error?: string }>(['vm', 'dump']).catch((e: Error) => ({ error: e.message, dump: undefined, sizeBytes: undefined })));
     if (!d.dump) throw new Error(d.error ?? vscode.l10n.t('no dump was saved'));
+    ctx.vm.refresh();
     const open = vscode.l10n.t('Open in crash');
     const pick = await vscode.window.showInformationMessage(vscode.l10n.t('Crash dump saved: {0} ({1} MiB)', d.dump, Math.round((d.sizeBytes ?? 0) / (1 << 20))), open);
-    if (pick === open) {
-      const t = vscode.window.createTerminal({ name: 'crash', shellPath: process.execPath, shellArgs: [ctx.cliPath, 'crash', d.dump, ...(ws() ? ['--workspace', ws() as string] : [])], env: { ELECTRON_RUN_AS_NODE: '1' } });
-      t.show();
-    }
+    if (pick === open) openCrash(d.dump);
   });
 }

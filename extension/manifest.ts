@@ -47,6 +47,8 @@ export const COMMANDS: readonly CommandDecl[] = [
   { id: Commands.KernelFilterTasks, title: 'Filter Kernel Tasks', icon: '$(filter)' },
   { id: Commands.KernelDmesg, title: 'Open Kernel Log (dmesg)', icon: '$(output)' },
   { id: Commands.VmDump, title: 'Save Crash Dump of the VM', icon: '$(save)' },
+  { id: Commands.DumpOpen, title: 'Open Crash Dump in crash', icon: '$(terminal)', hiddenFromPalette: true },
+  { id: Commands.DumpDelete, title: 'Delete Crash Dump', icon: '$(trash)', hiddenFromPalette: true },
 ];
 
 export const COMMAND_CATEGORY = 'Ring0';
@@ -67,7 +69,7 @@ export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, Contex
 
 export const VIEW_ITEMS: readonly ViewItems[] = [
   ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject, ViewItems.BpfProgram, ViewItems.BpfMap, ViewItems.BpfStreamMap,
-  ViewItems.TracepointCategory, ViewItems.Tracepoint, ViewItems.LiveWatch,
+  ViewItems.TracepointCategory, ViewItems.Tracepoint, ViewItems.LiveWatch, ViewItems.Dump,
 ];
 
 export const DEBUG_TYPE = 'ring0-kernel';

@@ -31,6 +31,8 @@ export const enum Commands {
   KernelFilterTasks = 'ring0.kernel.filterTasks',
   KernelDmesg = 'ring0.kernel.dmesg',
   VmDump = 'ring0.vm.dump',
+  DumpOpen = 'ring0.dump.open',
+  DumpDelete = 'ring0.dump.delete',
   TracepointsRefresh = 'ring0.tracepoints.refresh',
   TracepointsFilter = 'ring0.tracepoints.filter',
   TracepointsClearFilter = 'ring0.tracepoints.clearFilter',
@@ -68,4 +70,5 @@ export const enum ViewItems {
   BpfStreamMap = 'ring0.bpfStreamMap',
   TracepointCategory = 'ring0.tracepointCategory',
   Tracepoint = 'ring0.tracepoint',
+  Dump = 'ring0.dump',
 }

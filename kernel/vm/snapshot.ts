@@ -6,4 +6,6 @@ export interface VmSnapshot {
   status: VmStatus;
   state?: VmStateFile;
   modules?: string[];
+  /** Crash dumps in .ring0/dumps, newest first. */
+  dumps?: { name: string; dump: string; sizeBytes: number; reason: string; summary?: string; createdAt: number }[];
 }
