@@ -5,6 +5,8 @@ import { VM_COMMANDS } from './commands/vm';
 import { BUILD_COMMANDS } from './commands/build';
 import { LAB_COMMANDS } from './commands/lab';
 import { BPF_COMMANDS } from './commands/bpf';
+import { DUMP_COMMANDS } from './commands/dumps';
+import { KERNEL_STATE_COMMANDS } from './commands/kernelState';
 import { TRACE_COMMANDS } from './commands/trace';
 import { BPFTRACE_COMMANDS } from './commands/bpftrace';
 import { dapCommand } from './commands/dap';
@@ -13,7 +15,7 @@ import { KERNEL_COMMANDS } from './commands/kernel';
 import { vmWatchCommand } from './commands/watch';
 import { RING0_VERSION } from '../kernel/version';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...BUILD_COMMANDS, ...LAB_COMMANDS, ...BPF_COMMANDS, ...TRACE_COMMANDS, ...BPFTRACE_COMMANDS, ...KERNEL_COMMANDS, vmWatchCommand, dapCommand, mcpCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...DUMP_COMMANDS, ...BUILD_COMMANDS, ...LAB_COMMANDS, ...BPF_COMMANDS, ...TRACE_COMMANDS, ...BPFTRACE_COMMANDS, ...KERNEL_COMMANDS, ...KERNEL_STATE_COMMANDS, vmWatchCommand, dapCommand, mcpCommand];
 
 export function usage(all: CliCommand[] = COMMANDS): string {
   const commands = all.filter((c) => !c.hidden);

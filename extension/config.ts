@@ -16,6 +16,7 @@ export class Config {
     const section = vscode.workspace.getConfiguration('ring0', vscode.Uri.file(workspace));
     const raw: Record<string, unknown> = {};
     for (const key of VM_SETTING_KEYS) raw[`ring0.vm.${key}`] = section.get(`vm.${key}`);
+    raw['ring0.dumps.keep'] = section.get('dumps.keep');
     return vmSettingsFrom(workspace, raw, warn);
   }
   get clangdEnabled(): boolean { return this.section.get<boolean>('clangd.enabled', true); }

@@ -37,11 +37,18 @@ export const COMMANDS: readonly CommandDecl[] = [
   { id: Commands.BpfRefresh, title: 'Refresh BPF View', icon: '$(refresh)' },
   { id: Commands.BpfOpenMap, title: 'Open BPF Map Table', icon: '$(table)' },
   { id: Commands.BpfStreamMap, title: 'Stream BPF Ring Buffer Records', icon: '$(pulse)' },
+  { id: Commands.BpfVerify, title: 'Explain BPF Verifier Result', icon: '$(checklist)' },
   { id: Commands.TracepointsRefresh, title: 'Refresh Tracepoints', icon: '$(refresh)' },
   { id: Commands.TracepointsFilter, title: 'Filter Tracepoints', icon: '$(filter)' },
   { id: Commands.TracepointsClearFilter, title: 'Clear Tracepoint Filter', icon: '$(clear-all)' },
   { id: Commands.TracepointsSubscribe, title: 'Subscribe to Tracepoint', icon: '$(pulse)' },
   { id: Commands.BpftraceRun, title: 'Run bpftrace File in VM', icon: '$(play)' },
+  { id: Commands.KernelRefresh, title: 'Refresh Kernel View', icon: '$(refresh)' },
+  { id: Commands.KernelFilterTasks, title: 'Filter Kernel Tasks', icon: '$(filter)' },
+  { id: Commands.KernelDmesg, title: 'Open Kernel Log (dmesg)', icon: '$(output)' },
+  { id: Commands.VmDump, title: 'Save Crash Dump of the VM', icon: '$(save)' },
+  { id: Commands.DumpOpen, title: 'Open Crash Dump in crash', icon: '$(terminal)', hiddenFromPalette: true },
+  { id: Commands.DumpDelete, title: 'Delete Crash Dump', icon: '$(trash)', hiddenFromPalette: true },
 ];
 
 export const COMMAND_CATEGORY = 'Ring0';
@@ -55,13 +62,14 @@ export const VIEWS: readonly { id: Views; name: string }[] = [
   { id: Views.Labs, name: 'Labs' },
   { id: Views.Elf, name: 'ELF' },
   { id: Views.LiveWatch, name: 'Live Watch' },
+  { id: Views.Kernel, name: 'Kernel' },
 ];
 
 export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, ContextKeys.Activated, ContextKeys.TracepointsFiltered, ContextKeys.KernelWorkspace];
 
 export const VIEW_ITEMS: readonly ViewItems[] = [
   ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject, ViewItems.BpfProgram, ViewItems.BpfMap, ViewItems.BpfStreamMap,
-  ViewItems.TracepointCategory, ViewItems.Tracepoint, ViewItems.LiveWatch,
+  ViewItems.TracepointCategory, ViewItems.Tracepoint, ViewItems.LiveWatch, ViewItems.Dump,
 ];
 
 export const DEBUG_TYPE = 'ring0-kernel';
@@ -80,6 +88,7 @@ export const SETTINGS: readonly { key: string; needsVmRestart: boolean }[] = [
   { key: 'ring0.vm.qemuArgs', needsVmRestart: true },
   { key: 'ring0.vm.shareHostRoot', needsVmRestart: true },
   { key: 'ring0.vm.devices', needsVmRestart: true },
+  { key: 'ring0.dumps.keep', needsVmRestart: true },
   { key: 'ring0.kernel.source', needsVmRestart: false },
   { key: 'ring0.kernel.buildDir', needsVmRestart: false },
   { key: 'ring0.kernel.profile', needsVmRestart: false },

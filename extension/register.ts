@@ -29,6 +29,9 @@ import type { ObserveServices } from './observe/services';
 import { bpfRefresh } from './commands/bpfRefresh';
 import { bpfOpenMap } from './commands/bpfOpenMap';
 import { bpfStreamMap } from './commands/bpfStreamMap';
+import { bpfVerify } from './commands/bpfVerify';
+import { registerVerifierCodeActions } from './build/verifierCodeActions';
+import { registerKernelView } from './kernelView';
 import { tracepointsClearFilter, tracepointsFilter, tracepointsRefresh, tracepointsSubscribe } from './commands/tracepoints';
 import { bpftraceRun } from './commands/bpftraceRun';
 import { tracepointRoots } from '../views/trees/tracepointsTree';
@@ -71,6 +74,9 @@ export function registerAll(ctx: Ring0Context): void {
   registerCommand(ctx, Commands.ElfRefresh, elfRefresh);
   ctx.extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, new Ring0TaskProvider(ctx)));
   registerBuildWatch(ctx);
+  registerCommand(ctx, Commands.BpfVerify, bpfVerify);
+  registerVerifierCodeActions(ctx.extension.subscriptions);
+  registerKernelView(ctx);
   const elfTree = new SimpleTreeProvider(() => elfRoots(ctx.workspaceRoot()));
   ctx.extension.subscriptions.push(elfTree, vscode.window.registerTreeDataProvider(Views.Elf, elfTree), ctx.builds.onDidChangeOutputs(() => elfTree.refresh()));
   ctx.kernel.onActive(() => {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { connectAgent, startVm, stopVm, vmStatus } from '../kernel/vm/manager';
 import { vmPaths } from '../kernel/vm/paths';
 import { readState, type VmStatus } from '../kernel/vm/state';
+import { dumpsDir, listDumps } from '../kernel/vm/dumps';
 import { SerialWatcher } from '../kernel/vm/serialWatch';
 import { packagedKernel } from '../kernel/vm/kernelImage';
 import type { VmSettings } from '../kernel/vm/settings';
@@ -61,7 +62,8 @@ export class VmController implements vscode.Disposable {
     const state = readState(vmPaths(ws));
     const status = vmStatus(ws);
     const stateKey = JSON.stringify([status.state, status.pid]);
-    this.snapshotCache = { status, ...(state ? { state } : {}), ...(this.modulesCache && status.state === 'running' ? { modules: this.modulesCache.modules } : {}) };
+    const dumps = listDumps(dumpsDir(ws)).map(({ name, dump, sizeBytes, reason, summary, createdAt }) => ({ name, dump, sizeBytes, reason, createdAt, ...(summary ? { summary } : {}) }));
+    this.snapshotCache = { status, ...(state ? { state } : {}), ...(this.modulesCache && status.state === 'running' ? { modules: this.modulesCache.modules } : {}), ...(dumps.length ? { dumps } : {}) };
     if (stateKey !== this.lastStateKey) {
       this.lastStateKey = stateKey;
       void vscode.commands.executeCommand('setContext', ContextKeys.VmState, status.state);

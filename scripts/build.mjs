@@ -34,7 +34,7 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     format: 'iife',
-    entryPoints: { doctor: 'views/pages/doctor.ts', labs: 'views/pages/labs.ts', mapTable: 'views/pages/mapTable.ts', stream: 'views/pages/stream.ts' },
+    entryPoints: { doctor: 'views/pages/doctor.ts', labs: 'views/pages/labs.ts', mapTable: 'views/pages/mapTable.ts', stream: 'views/pages/stream.ts', verifier: 'views/pages/verifier.ts' },
     outdir: 'media/dist',
   },
 ].filter((b) => {

@@ -26,6 +26,13 @@ export const enum Commands {
   BpfRefresh = 'ring0.bpf.refresh',
   BpfOpenMap = 'ring0.bpf.openMap',
   BpfStreamMap = 'ring0.bpf.streamMap',
+  BpfVerify = 'ring0.bpf.verify',
+  KernelRefresh = 'ring0.kernel.refresh',
+  KernelFilterTasks = 'ring0.kernel.filterTasks',
+  KernelDmesg = 'ring0.kernel.dmesg',
+  VmDump = 'ring0.vm.dump',
+  DumpOpen = 'ring0.dump.open',
+  DumpDelete = 'ring0.dump.delete',
   TracepointsRefresh = 'ring0.tracepoints.refresh',
   TracepointsFilter = 'ring0.tracepoints.filter',
   TracepointsClearFilter = 'ring0.tracepoints.clearFilter',
@@ -40,6 +47,7 @@ export const enum Views {
   Labs = 'ring0.labs',
   Elf = 'ring0.elf',
   LiveWatch = 'ring0.liveWatch',
+  Kernel = 'ring0.kernel',
 }
 
 /** Context keys Ring0 sets with `setContext`; package.json's `when` clauses may use only these. */
@@ -64,4 +72,5 @@ export const enum ViewItems {
   BpfStreamMap = 'ring0.bpfStreamMap',
   TracepointCategory = 'ring0.tracepointCategory',
   Tracepoint = 'ring0.tracepoint',
+  Dump = 'ring0.dump',
 }

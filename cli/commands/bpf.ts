@@ -1,8 +1,9 @@
-// CLI: `ring0 bpf progs|maps|dump|stream|update|delete` — BPF programs and maps in the workspace VM.
+// CLI: `ring0 bpf progs|maps|dump|stream|update|delete` (and `verify`, in bpfVerify.ts) — BPF programs and maps in the workspace VM.
 import { dumpMap, listMaps, listProgs } from '../../kernel/observe/bpf';
 import { deleteMapEntry, updateMapEntry, type MapInput } from '../../kernel/observe/mapEdit';
 import { streamMap } from '../../kernel/observe/stream';
 import { connectAgent } from '../../kernel/vm/manager';
+import { bpfVerifyCommand } from './bpfVerify';
 import type { CliCommand, Invocation } from '../command';
 import { UsageError } from '../command';
 import { workspaceOf } from './vm';
@@ -211,4 +212,4 @@ export const bpfDeleteCommand: CliCommand = {
   },
 };
 
-export const BPF_COMMANDS: CliCommand[] = [bpfProgsCommand, bpfMapsCommand, bpfDumpCommand, bpfStreamCommand, bpfUpdateCommand, bpfDeleteCommand];
+export const BPF_COMMANDS: CliCommand[] = [bpfProgsCommand, bpfMapsCommand, bpfDumpCommand, bpfStreamCommand, bpfUpdateCommand, bpfDeleteCommand, bpfVerifyCommand];

@@ -294,10 +294,12 @@ export interface LoadOptions {
   loaderPath?: string;
   iface?: string;
   uprobeTarget?: string;
-  /** Kernel verifier log level (1 or 2) also for programs that load; logs come back per program. */
-  logLevel?: 0 | 1 | 2;
+  /** Kernel verifier log level (1 or 2; 4: statistics only) also for programs that load; logs come back per program. */
+  logLevel?: 0 | 1 | 2 | 4 | 6;
   /** Unload an object already pinned under this name first. */
   replace?: boolean;
+  /** Load and report only: nothing is attached or pinned (the programs go when the loader exits). */
+  noAttach?: boolean;
   timeoutMs?: number;
 }
 
@@ -334,6 +336,7 @@ export async function loadBpfObject(agent: LoaderAgent, opts: LoadOptions): Prom
   if (opts.iface) args.push('--iface', opts.iface);
   if (opts.uprobeTarget) args.push('--uprobe-target', opts.uprobeTarget);
   if (opts.logLevel) args.push('--log-level', String(opts.logLevel));
+  if (opts.noAttach) args.push('--no-attach');
   const r = await runLoader(agent, opts.loaderPath, args, opts.timeoutMs ?? 60_000);
   const result = parseLoaderResult(r.stdout);
   if (!result.ok) throw new BpfLoadError(result);

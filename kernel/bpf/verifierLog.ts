@@ -83,7 +83,7 @@ export function parseVerifierLog(log: string, program?: string): VerifierFailure
 }
 
 /** The line-info record covering byte offset `off` of `section`: the last one at or before it. */
-function lineAt(lines: LineInfo[], section: string, off: number, min = 0): LineInfo | undefined {
+export function lineAt(lines: LineInfo[], section: string, off: number, min = 0): LineInfo | undefined {
   let best: LineInfo | undefined;
   for (const l of lines) {
     if (l.section !== section || l.insnOff > off || l.insnOff < min) continue;

@@ -159,6 +159,7 @@ export async function runDoctor(env: DoctorEnv = systemDoctorEnv()): Promise<Doc
     { name: 'bison', programs: ['bison'], versionArgs: ['--version'], packages: ['bison'], required: false, purpose: 'Kconfig\'s and the kernel\'s parsers (ring0 kernel config/build)' },
     { name: 'bc', programs: ['bc'], versionArgs: ['--version'], packages: ['bc'], required: false, purpose: 'kernel build constants (ring0 kernel build)' },
     { name: 'pahole', programs: ['pahole'], versionArgs: ['--version'], packages: ['dwarves'], required: false, purpose: 'BTF for your own kernel (CONFIG_DEBUG_INFO_BTF)' },
+    { name: 'crash', programs: ['crash'], versionArgs: ['--version'], packages: ['crash'], required: false, purpose: 'opens crash dumps of the VM (ring0 crash)', setupFlag: '--debug-symbols' },
     { name: 'ccache', programs: ['ccache'], versionArgs: ['--version'], packages: ['ccache'], required: false, purpose: 'faster kernel rebuilds after config changes (optional)' },
     { name: 'g++ (code-server build)', programs: ['g++'], versionArgs: ['--version'], packages: ['g++', 'make', 'python3'], required: false, purpose: 'builds code-server\'s native modules for the real-VS-Code tests', setupFlag: '--test-host' },
   ];

@@ -7,6 +7,7 @@ import { readState, writeState, type VmStateFile } from './state';
 import type { VmSettings } from './settings';
 import { bootOptions, Vm } from './vm';
 import { formatFrame } from './symbolize';
+import { armPanicDumps, DEFAULT_DUMPS_KEEP, dumpNow } from './dumpControl';
 
 export async function runDaemon(workspace: string, settings: VmSettings, opts: { gdb?: boolean } = {}): Promise<number> {
   const paths = vmPaths(workspace);
@@ -60,9 +61,16 @@ export async function runDaemon(workspace: string, settings: VmSettings, opts: {
     progress: undefined,
   });
   log(`running: pid ${info.pid}, ${info.accel} (${info.accelReason}), boot ${info.bootMs} ms`);
+  const dumps = { workspace, memoryMiB: settings.memoryMiB, keep: settings.dumpsKeep ?? DEFAULT_DUMPS_KEEP, log, onDump: (d: { dump: string }) => update({ lastDump: d.dump }) };
+  await armPanicDumps(vm, vm.qmp, dumps).catch((e: Error) => log(`dump on panic is off: ${e.message}`));
 
   mux.setControl(async (request) => {
     switch (request.op) {
+      case 'vm.dump': {
+        const d = await dumpNow(vm, dumps, request.file);
+        log(`dump saved: ${d.dump} (${d.sizeBytes} bytes)`);
+        return { ...d } as Record<string, unknown>;
+      }
       case 'vm.status':
         return { qemu: await vm.qemuStatus(), accel: info.accel, kernel: info.kernel.release };
       case 'vm.reset': {

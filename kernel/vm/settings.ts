@@ -20,6 +20,8 @@ export interface VmSettings {
   shareHostRoot: boolean;
   /** Extra QEMU devices by name, from the allow-list in devices.ts (e.g. ['edu']). */
   devices?: string[];
+  /** ring0.dumps.keep: crash dumps kept in .ring0/dumps (0: no dump on a panic). */
+  dumpsKeep?: number;
 }
 
 export const DEFAULT_VM_SETTINGS: VmSettings = {
@@ -62,6 +64,11 @@ export function coerceVmSettings(raw: Record<string, unknown>, warn: (msg: strin
   take('qemuArgs', (v) => isStringArray(v) && allowListed(v, warn), 'an array of allow-listed QEMU arguments');
   take('shareHostRoot', (v) => typeof v === 'boolean', 'true or false');
   take('devices', (v) => isStringArray(v) && v.every(isKnownDevice), `an array of device names from: ${Object.keys(KNOWN_DEVICES).join(', ')}`);
+  const keep = raw['ring0.dumps.keep'];
+  if (keep !== undefined) {
+    if (Number.isInteger(keep) && (keep as number) >= 0 && (keep as number) <= 100) out.dumpsKeep = keep as number;
+    else warn('ring0.dumps.keep should be an integer from 0 to 100; using the default');
+  }
   return out;
 }
 

@@ -6,6 +6,8 @@ export interface VmSnapshot {
   status: VmStatus;
   state?: VmStateFile;
   modules?: string[];
+  /** Crash dumps in .ring0/dumps, newest first. */
+  dumps?: { name: string; dump: string; sizeBytes: number; reason: string; summary?: string; createdAt: number }[];
 }
 
 /**
@@ -16,6 +18,6 @@ export function snapshotKey(s: VmSnapshot): string {
   const st = s.status;
   return JSON.stringify([
     st.state, st.pid, st.accel, st.kernel, st.kernelBuild, st.bootMs, st.panic?.summary, st.oops?.summary, st.oopsCount, st.devices, st.error,
-    s.state?.progress, s.state?.startedAt, s.state?.accelReason, s.state?.kernel, s.state?.shares, s.state?.gdbSocket, s.modules,
+    s.state?.progress, s.state?.startedAt, s.state?.accelReason, s.state?.kernel, s.state?.shares, s.state?.gdbSocket, s.modules, s.dumps,
   ]);
 }

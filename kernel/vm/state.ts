@@ -25,6 +25,8 @@ export interface VmStateFile {
   /** The last oops the guest survived, and how many there were since boot. */
   oops?: OopsReport;
   oopsCount?: number;
+  /** The last crash dump saved (kernel/vm/dumps.ts). */
+  lastDump?: string;
   /** QEMU devices the VM was started with (from the devices setting and -device arguments). */
   devices?: string[];
   error?: string;

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { OopsFrame } from '../../kernel/vm/oops';
 import { formatFrame } from '../../kernel/vm/symbolize';
 import type { VmSnapshot } from '../../kernel/vm/snapshot';
+import { Commands, ViewItems } from '../ids';
 import { Ring0Node } from './node';
 
 class InfoNode extends Ring0Node {
@@ -41,11 +42,24 @@ class FrameNode extends Ring0Node {
   }
 }
 
+function dumpsGroup(dumps: NonNullable<VmSnapshot['dumps']>): Ring0Node {
+  const mib = (n: number) => `${Math.round(n / (1 << 20))} MiB`;
+  const rows = dumps.map((d) => {
+    const n = new InfoNode(d.name, `${mib(d.sizeBytes)} · ${d.reason}${d.summary ? ` · ${d.summary}` : ''}`, d.reason === 'panic' ? 'flame' : 'save', `vm.dump.${d.name}`, `${d.dump}\n${new Date(d.createdAt).toISOString()}`);
+    n.contextValue = ViewItems.Dump;
+    n.command = { command: Commands.DumpOpen, title: 'Open in crash', arguments: [d.dump] };
+    return n;
+  });
+  const g = new GroupNode('Crash dumps', 'archive', 'vm.dumps', rows);
+  g.description = `${dumps.length} · ${mib(dumps.reduce((s, d) => s + d.sizeBytes, 0))}`;
+  return g;
+}
+
 const STATE_ICON: Record<string, string> = { running: 'vm-running', starting: 'loading~spin', stopped: 'vm-outline', panicked: 'error' };
 
 export function vmTreeRoots(snap: VmSnapshot): Ring0Node[] {
   const { status, state } = snap;
-  if (status.state === 'stopped' && !status.error && !status.panic) return [];
+  if (status.state === 'stopped' && !status.error && !status.panic) return snap.dumps ? [dumpsGroup(snap.dumps)] : [];
   const nodes: Ring0Node[] = [
     new InfoNode('State', status.state === 'starting' && state?.progress ? `starting — ${state.progress.label}` : status.state, STATE_ICON[status.state] ?? 'vm', 'vm.state'),
   ];
@@ -67,5 +81,6 @@ export function vmTreeRoots(snap: VmSnapshot): Ring0Node[] {
     const frames = [...(p.rip ? [p.rip] : []), ...p.frames];
     nodes.push(new GroupNode(`Panic: ${p.summary}`, 'error', 'vm.panic', frames.map((f, i) => new FrameNode(f, i)), true));
   }
+  if (snap.dumps) nodes.push(dumpsGroup(snap.dumps));
   return nodes;
 }

@@ -304,7 +304,7 @@ int cmd_load(int argc, char **argv)
 {
 	const char *object = NULL, *pin_dir = NULL;
 	struct attach_opts ao = {0};
-	int log_level = 0;
+	int log_level = 0, no_attach = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		int has = i + 1 < argc;
@@ -316,6 +316,8 @@ int cmd_load(int argc, char **argv)
 			ao.uprobe_target = argv[++i];
 		else if (!strcmp(a, "--log-level") && has)
 			log_level = atoi(argv[++i]);
+		else if (!strcmp(a, "--no-attach"))
+			no_attach = 1; /* verify only: load, report, pin nothing (the fds close on exit) */
 		else if (!strcmp(a, "--verbose"))
 			libbpf_log_verbose(1);
 		else if (a[0] == '-' && a[1] == '-')
@@ -329,9 +331,9 @@ int cmd_load(int argc, char **argv)
 		fail("usage", NULL, NULL, "load: missing OBJ.bpf.o");
 	if (!pin_dir || pin_dir[0] != '/')
 		fail("usage", NULL, NULL, "load: --pin-dir with an absolute path (e.g. /sys/fs/bpf/ring0/NAME) is required");
-	if (log_level < 0 || log_level > 2)
-		fail("usage", NULL, NULL, "--log-level must be 0, 1 or 2");
-	if (dir_in_use(pin_dir))
+	if (log_level < 0 || log_level > 7)
+		fail("usage", NULL, NULL, "--log-level must be 0-7 (1 and 2: instructions, 4: statistics only; or-ed)");
+	if (!no_attach && dir_in_use(pin_dir))
 		fail("pin", NULL, NULL, "%s already holds pinned objects: unload it first", pin_dir);
 
 	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
@@ -367,7 +369,7 @@ int cmd_load(int argc, char **argv)
 	if (bpf_object__load(obj))
 		load_failed(errno, objlog);
 
-	for (int i = 0; i < nprogs; i++) {
+	for (int i = 0; i < nprogs && !no_attach; i++) {
 		struct loaded *lp = &progs[i];
 		if (!bpf_program__autoload(lp->prog)) {
 			snprintf(lp->r.note, sizeof lp->r.note, "autoload disabled: not loaded");
@@ -382,7 +384,8 @@ int cmd_load(int argc, char **argv)
 		}
 	}
 
-	pin_all(obj, pin_dir);
+	if (!no_attach)
+		pin_all(obj, pin_dir);
 	report(obj, object, pin_dir, log_level);
 	return 0;
 }

@@ -89,7 +89,7 @@ void fail(const char *stage, const char *program, const char *verifier_log, cons
 }
 
 static const char usage[] =
-	"usage: ring0-bpf-loader load OBJ.bpf.o --pin-dir DIR [--iface IFNAME] [--uprobe-target PATH] [--log-level N] [--verbose]\n"
+	"usage: ring0-bpf-loader load OBJ.bpf.o --pin-dir DIR [--iface IFNAME] [--uprobe-target PATH] [--log-level N] [--no-attach] [--verbose]\n"
 	"       ring0-bpf-loader unload --pin-dir DIR\n"
 	"       ring0-bpf-loader list [--pin-root DIR]   (default /sys/fs/bpf/ring0)\n"
 	"       ring0-bpf-loader stream --id ID|--pinned PATH [--count N] [--duration-ms MS] [--pages N] [--discard]\n"
