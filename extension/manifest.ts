@@ -86,4 +86,7 @@ export const SETTINGS: readonly { key: string; needsVmRestart: boolean }[] = [
   { key: 'ring0.clangd.enabled', needsVmRestart: false },
   { key: 'ring0.clangd.path', needsVmRestart: false },
   { key: 'ring0.build.watch', needsVmRestart: false },
+  { key: 'ring0.remote.host', needsVmRestart: true },
+  { key: 'ring0.remote.identityFile', needsVmRestart: false },
+  { key: 'ring0.remote.workspaceDir', needsVmRestart: true },
 ];

@@ -85,7 +85,7 @@ export class RemoteConnection {
 
   constructor(readonly client: Client, readonly url: RemoteUrl) {
     this.label = formatRemoteUrl(url);
-    client.on('close', () => (this.closedReason ??= `the connection to ${this.label} closed`));
+    client.on('close', () => (this.closedReason ??= `the connection to ${this.label} dropped`));
     client.on('error', (e) => (this.closedReason = `the connection to ${this.label} dropped (${e.message})`));
   }
 

@@ -51,9 +51,10 @@ export async function remoteHome(conn: RemoteConnection): Promise<string> {
   return new Promise((resolve, reject) => sftp.realpath('.', (err, p) => (err ? reject(new RemoteError('sync', `${conn.label}: cannot find the home directory: ${err.message}`)) : resolve(p))));
 }
 
+/** Where installs go on the remote: ~/.cache/ring0/remote, or RING0_REMOTE_INSTALL_DIR (a remote path). */
 export async function expectedInstall(conn: RemoteConnection, root = ring0Root()): Promise<RemoteInstall> {
-  const home = await remoteHome(conn);
-  const dir = `${home}/.cache/ring0/remote/${RING0_VERSION}-${payloadHash(root, payloadFiles(root))}`;
+  const base = process.env.RING0_REMOTE_INSTALL_DIR || `${await remoteHome(conn)}/.cache/ring0/remote`;
+  const dir = `${base}/${RING0_VERSION}-${payloadHash(root, payloadFiles(root))}`;
   return { dir, cli: `${dir}/dist/cli.js`, version: RING0_VERSION };
 }
 
@@ -83,11 +84,18 @@ export async function installRemote(conn: RemoteConnection, progress: InstallPro
   const sftp = await conn.sftp();
   const total = files.reduce((n, f) => n + statSync(path.join(root, f)).size, 0);
   let done = 0;
-  for (const f of files) {
-    progress(`Copying Ring0 to ${conn.label}: ${f}`, done / total);
-    await new Promise<void>((resolve, reject) => sftp.fastPut(path.join(root, f), `${part}/${f}`, (err) => (err ? reject(new RemoteError('sync', `${conn.label}: cannot copy ${f}: ${err.message}`)) : resolve())));
-    done += statSync(path.join(root, f)).size;
-  }
+  const label = `Copying Ring0 to ${conn.label} (${files.length} files, ${(total / 1e6).toFixed(1)} MB)`;
+  const queue = [...files];
+  const worker = async () => {
+    for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+      const file = f;
+      await new Promise<void>((resolve, reject) => sftp.fastPut(path.join(root, file), `${part}/${file}`, (err) => (err ? reject(new RemoteError('sync', `${conn.label}: cannot copy ${file}: ${err.message}`)) : resolve())));
+      done += statSync(path.join(root, file)).size;
+      progress(label, done / total);
+    }
+  };
+  progress(label, 0);
+  await Promise.all(Array.from({ length: 8 }, worker));
   const mv = await execCollect(conn, ['sh', '-c', 'rm -rf "$1" && mv "$0" "$1"', part, inst.dir]);
   if (mv.code !== 0) throw new RemoteError('sync', `${conn.label}: cannot move ${part} into place: ${mv.stderr.trim()}`);
   progress(`Ring0 ${inst.version} copied to ${conn.label}:${inst.dir}`, 1);

@@ -115,7 +115,7 @@ export async function pushWorkspace(conn: RemoteConnection, map: PathMap, progre
         throw await writeFailure(conn, map.remote, rel, e as Error);
       }
       bytes += f.size;
-      progress(`Copying to ${conn.label}: ${rel}`, total ? bytes / total : undefined);
+      progress(`Copying ${plan.upload.length} file(s) to ${conn.label}`, total ? bytes / total : undefined);
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
