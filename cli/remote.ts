@@ -113,7 +113,7 @@ export async function runRemotely(cmd: CliCommand, inv: Invocation, argv: string
     const progress = cliProgress(io, !!inv.values.json);
     const r = await forwardCli({
       conn,
-      install: await expectedInstall(conn),
+      install: await expectedInstall(conn, undefined, home),
       map,
       cwd: io.cwd,
       argv,

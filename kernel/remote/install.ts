@@ -45,15 +45,17 @@ export interface RemoteInstall {
   version: string;
 }
 
-/** The remote user's home (SFTP's starting directory). */
+/** The remote user's home. */
 export async function remoteHome(conn: RemoteConnection): Promise<string> {
-  const sftp = await conn.sftp();
-  return new Promise((resolve, reject) => sftp.realpath('.', (err, p) => (err ? reject(new RemoteError('sync', `${conn.label}: cannot find the home directory: ${err.message}`)) : resolve(p))));
+  const r = await execCollect(conn, ['sh', '-c', 'cd && pwd -P']);
+  const home = r.stdout.toString().trim();
+  if (r.code !== 0 || !home.startsWith('/')) throw new RemoteError('sync', `${conn.label}: cannot find the home directory: ${r.stderr.trim()}`);
+  return home;
 }
 
 /** Where installs go on the remote: ~/.cache/ring0/remote, or RING0_REMOTE_INSTALL_DIR (a remote path). */
-export async function expectedInstall(conn: RemoteConnection, root = ring0Root()): Promise<RemoteInstall> {
-  const base = process.env.RING0_REMOTE_INSTALL_DIR || `${await remoteHome(conn)}/.cache/ring0/remote`;
+export async function expectedInstall(conn: RemoteConnection, root = ring0Root(), home?: string): Promise<RemoteInstall> {
+  const base = process.env.RING0_REMOTE_INSTALL_DIR || `${home ?? (await remoteHome(conn))}/.cache/ring0/remote`;
   const dir = `${base}/${RING0_VERSION}-${payloadHash(root, payloadFiles(root))}`;
   return { dir, cli: `${dir}/dist/cli.js`, version: RING0_VERSION };
 }

@@ -39,8 +39,10 @@ export function listLocal(root: string): FileEntry[] {
   return out;
 }
 
-export async function listRemote(conn: RemoteConnection, dir: string): Promise<{ files: FileEntry[]; dirs: string[] }> {
-  const r = await execCollect(conn, ['find', '.', '(', '-name', '.git', '-o', '-name', '.ring0', ')', '-prune', '-o', '-mindepth', '1', '-printf', '%y %m %s %T@ %P\\0'], { cwd: dir });
+/** Lists the remote dir in one round trip (creating it first when asked). */
+export async function listRemote(conn: RemoteConnection, dir: string, create = false): Promise<{ files: FileEntry[]; dirs: string[] }> {
+  const find = ['find', '.', '(', '-name', '.git', '-o', '-name', '.ring0', ')', '-prune', '-o', '-mindepth', '1', '-printf', '%y %m %s %T@ %P\\0'];
+  const r = create ? await execCollect(conn, ['sh', '-c', 'mkdir -p "$0" && cd "$0" && exec "$@"', dir, ...find]) : await execCollect(conn, find, { cwd: dir });
   if (r.code !== 0) throw new RemoteError('sync', `${conn.label}: cannot list ${dir}: ${r.stderr.trim()}`);
   return parseFindListing(r.stdout.toString());
 }
@@ -76,12 +78,9 @@ async function writeFailure(conn: RemoteConnection, dir: string, rel: string, e:
 
 /** Makes the remote workspace dir match the local workspace's sources. */
 export async function pushWorkspace(conn: RemoteConnection, map: PathMap, progress: SyncProgress = () => undefined): Promise<SyncStats> {
-  const sftp = await conn.sftp();
-  const mk = await execCollect(conn, ['mkdir', '-p', map.remote]);
-  if (mk.code !== 0) throw new RemoteError('sync', `${conn.label}: cannot create ${map.remote}: ${mk.stderr.trim()}`);
   progress(`Comparing ${map.local} with ${conn.label}:${map.remote}`);
   const local = listLocal(map.local);
-  const remote = await listRemote(conn, map.remote);
+  const remote = await listRemote(conn, map.remote, true);
   const plan = planPush(local, remote.files, remote.dirs);
   const byRel = new Map(local.map((f) => [f.rel, f]));
   let touch: string[] = [];
@@ -97,6 +96,8 @@ export async function pushWorkspace(conn: RemoteConnection, map: PathMap, progre
     const r = await execCollect(conn, ['xargs', '-0', 'mkdir', '-p', '--'], { cwd: map.remote, stdin: plan.mkdirs.join('\0') + '\0' });
     if (r.code !== 0) throw new RemoteError('sync', `${conn.label}: cannot create directories in ${map.remote}: ${r.stderr.trim()}`);
   }
+  // SFTP only when there is something to copy: it costs a subsystem start on the remote.
+  const sftp = plan.upload.length || touch.length || plan.chmod.length ? await conn.sftp() : undefined;
   let bytes = 0;
   const total = plan.upload.reduce((n, rel) => n + (byRel.get(rel)?.size ?? 0), 0);
   const queue = [...plan.upload];
@@ -106,12 +107,12 @@ export async function pushWorkspace(conn: RemoteConnection, map: PathMap, progre
       const dst = `${map.remote}/${rel}`;
       const tmp = `${map.remote}/${rel}.ring0-part`;
       try {
-        await sftpCall<void>((cb) => sftp.fastPut(path.join(map.local, rel), tmp, { mode: f.mode }, cb));
-        await sftpCall<void>((cb) => sftp.chmod(tmp, f.mode, cb));
-        await sftpCall<void>((cb) => sftp.utimes(tmp, f.mtime, f.mtime, cb));
-        await sftpCall<void>((cb) => sftp.ext_openssh_rename(tmp, dst, cb));
+        await sftpCall<void>((cb) => sftp!.fastPut(path.join(map.local, rel), tmp, { mode: f.mode }, cb));
+        await sftpCall<void>((cb) => sftp!.chmod(tmp, f.mode, cb));
+        await sftpCall<void>((cb) => sftp!.utimes(tmp, f.mtime, f.mtime, cb));
+        await sftpCall<void>((cb) => sftp!.ext_openssh_rename(tmp, dst, cb));
       } catch (e) {
-        await sftpCall<void>((cb) => sftp.unlink(tmp, cb)).catch(() => undefined);
+        await sftpCall<void>((cb) => sftp!.unlink(tmp, cb)).catch(() => undefined);
         throw await writeFailure(conn, map.remote, rel, e as Error);
       }
       bytes += f.size;
@@ -121,8 +122,8 @@ export async function pushWorkspace(conn: RemoteConnection, map: PathMap, progre
   await Promise.all([worker(), worker(), worker(), worker()]);
   for (const rel of [...touch, ...plan.chmod]) {
     const f = byRel.get(rel)!;
-    await sftpCall<void>((cb) => sftp.chmod(`${map.remote}/${rel}`, f.mode, cb));
-    await sftpCall<void>((cb) => sftp.utimes(`${map.remote}/${rel}`, f.mtime, f.mtime, cb));
+    await sftpCall<void>((cb) => sftp!.chmod(`${map.remote}/${rel}`, f.mode, cb));
+    await sftpCall<void>((cb) => sftp!.utimes(`${map.remote}/${rel}`, f.mtime, f.mtime, cb));
   }
   if (plan.delete.length) {
     const r = await execCollect(conn, ['xargs', '-0', 'rm', '-f', '--'], { cwd: map.remote, stdin: plan.delete.join('\0') + '\0' });
@@ -134,9 +135,10 @@ export async function pushWorkspace(conn: RemoteConnection, map: PathMap, progre
 
 /** Brings back new or changed .ko, .bpf.o and compile_commands.json files; returns their local paths. */
 export async function pullOutputs(conn: RemoteConnection, map: PathMap): Promise<string[]> {
-  const sftp = await conn.sftp();
   const remote = await listRemote(conn, map.remote);
   const want = planPull(listLocalOutputs(map.local), remote.files);
+  if (want.length === 0) return [];
+  const sftp = await conn.sftp();
   const byRel = new Map(remote.files.map((f) => [f.rel, f]));
   const got: string[] = [];
   for (const rel of want) {
