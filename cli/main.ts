@@ -14,8 +14,10 @@ import { mcpCommand } from './commands/mcp';
 import { KERNEL_COMMANDS } from './commands/kernel';
 import { vmWatchCommand } from './commands/watch';
 import { RING0_VERSION } from '../kernel/version';
+import { REMOTE_COMMANDS } from './commands/remote';
+import { effectiveFlags, runRemotely, splitGlobalFlags } from './remote';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...DUMP_COMMANDS, ...BUILD_COMMANDS, ...LAB_COMMANDS, ...BPF_COMMANDS, ...TRACE_COMMANDS, ...BPFTRACE_COMMANDS, ...KERNEL_COMMANDS, ...KERNEL_STATE_COMMANDS, vmWatchCommand, dapCommand, mcpCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, setupCommand, ...VM_COMMANDS, ...DUMP_COMMANDS, ...BUILD_COMMANDS, ...LAB_COMMANDS, ...BPF_COMMANDS, ...TRACE_COMMANDS, ...BPFTRACE_COMMANDS, ...KERNEL_COMMANDS, ...KERNEL_STATE_COMMANDS, vmWatchCommand, dapCommand, mcpCommand, ...REMOTE_COMMANDS];
 
 export function usage(all: CliCommand[] = COMMANDS): string {
   const commands = all.filter((c) => !c.hidden);
@@ -27,6 +29,8 @@ export function usage(all: CliCommand[] = COMMANDS): string {
     ...commands.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
     '',
     'Global: --version, --help. Every command takes --help.',
+    'Remote: ring0 --remote ssh://user@host[:port] [--identity FILE] [--remote-dir DIR] [--accept-new-host-key] <command> ...',
+    '        runs the command on that host (also RING0_REMOTE); the workspace is synced there first.',
     '',
   ].join('\n');
 }
@@ -40,7 +44,16 @@ function resolve(argv: string[], commands: CliCommand[]): { cmd?: CliCommand; re
   return { cmd: best, rest: best ? argv.slice(best.path.length) : argv };
 }
 
-export async function main(argv: string[], io: CliIO, commands: CliCommand[] = COMMANDS): Promise<number> {
+export async function main(fullArgv: string[], io: CliIO, commands: CliCommand[] = COMMANDS): Promise<number> {
+  let split;
+  try {
+    split = splitGlobalFlags(fullArgv);
+  } catch (e) {
+    io.err(`ring0: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { flags, given } = split;
+  const argv = split.rest;
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(usage(commands));
     return argv.length === 0 ? 2 : 0;
@@ -49,7 +62,12 @@ export async function main(argv: string[], io: CliIO, commands: CliCommand[] = C
     io.out(`${RING0_VERSION}\n`);
     return 0;
   }
-  const { cmd, rest } = resolve(argv, commands);
+  const found = resolve(argv, commands);
+  const { cmd } = found;
+  let { rest } = found;
+  // `ring0 --remote URL remote setup`: the global flags are that command's own.
+  if (cmd && cmd.path[0] === 'remote') rest = [...given, ...rest];
+  const remote = cmd && cmd.path[0] !== 'remote' ? effectiveFlags(flags, io) : undefined;
   if (!cmd) {
     const group = commands.filter((c) => c.path[0] === argv[0]);
     io.err(group.length ? `ring0: unknown '${argv[0]}' subcommand '${argv[1] ?? ''}'\n\n${usage(group)}` : `ring0: unknown command '${argv[0]}'\n\n${usage(commands)}`);
@@ -70,6 +88,7 @@ export async function main(argv: string[], io: CliIO, commands: CliCommand[] = C
     return 0;
   }
   try {
+    if (remote?.url) return await runRemotely(cmd, inv, argv, flags);
     return await cmd.run(inv);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -23,12 +23,14 @@ const common = {
 };
 
 // 'module' first: jsonc-parser's UMD build hides its requires from the bundler.
+// ssh2's native helpers (cpu-features, sshcrypto.node) are optional: ssh2 falls back to Node's crypto.
+const optionalNative = ['cpu-features', '*.node'];
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'] };
 
 /** Entry points that exist; later issues add theirs here. */
 const builds = [
-  { ...node, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode', ...optionalNative] },
+  { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', external: optionalNative, banner: { js: '#!/usr/bin/env node' } },
   {
     ...common,
     platform: 'browser',
