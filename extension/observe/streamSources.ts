@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { AgentClient } from '../../kernel/agent/client';
 import { traceEvents } from '../../kernel/observe/trace';
-import { runBpftrace } from '../../kernel/observe/bpftrace';
+import { cutMessage, runBpftrace, startingMessage } from '../../kernel/observe/bpftrace';
 import { streamMap, type StreamRecord } from '../../kernel/observe/stream';
 import { flatten } from '../../views/model/mapTable';
 import { printedMap, type PrintedMap } from '../../views/model/printedMaps';
@@ -38,13 +38,14 @@ export function tracepointSource(connect: AgentFactory, spec: string): StreamSou
 }
 
 /** Runs `bpftrace -f json FILE` in the guest (the workspace is at the same path there); Stop sends SIGINT so it prints its maps. */
-export function bpftraceSource(connect: AgentFactory, file: string): StreamSource {
+export function bpftraceSource(connect: AgentFactory, file: string, opts: { title?: string; description?: string; durationMs?: number } = {}): StreamSource {
   return {
-    title: `bpftrace: ${path.basename(file)}`,
+    title: opts.title ?? `bpftrace: ${path.basename(file)}`,
     kind: 'text',
-    description: `bpftrace ${file} in the VM; printed maps are charted when the script prints them or ends.`,
+    description: opts.description ?? `bpftrace ${file} in the VM; printed maps are charted when the script prints them or ends.`,
     async run(sink, signal) {
       const agent = await connect();
+      const started = Date.now();
       const maps = new Map<string, PrintedMap>();
       let lost = 0;
       const line = (text: string) => sink.records([{ t: Date.now(), text }]);
@@ -52,10 +53,14 @@ export function bpftraceSource(connect: AgentFactory, file: string): StreamSourc
         const r = await runBpftrace(agent, {
           file,
           signal,
+          durationMs: opts.durationMs,
+          onPhase: (p) => {
+            if (p.phase === 'starting') sink.state('starting', `${startingMessage(p.elapsedMs)}; Stop now cuts the run during start-up`);
+            else sink.state('running', `bpftrace ${path.basename(file)}: ${p.probes} probe(s) attached after ${(p.elapsedMs / 1000).toFixed(1)} s; Stop makes it print its maps`);
+          },
           onOutput: (o, stream) => {
             switch (o.kind) {
               case 'attached':
-                sink.state('running', `bpftrace ${path.basename(file)}: ${o.probes} probe(s) attached; Stop makes it print its maps`);
                 break;
               case 'printf':
               case 'text':
@@ -82,7 +87,9 @@ export function bpftraceSource(connect: AgentFactory, file: string): StreamSourc
           const why = r.exitCode === 127 ? 'bpftrace is not installed on the host (the VM runs the host\'s tools): run Ring0: Install Missing Dependencies' : r.stderr.trim().split('\n').slice(-3).join(' ');
           throw new Error(`bpftrace failed (exit ${r.exitCode}): ${why}`);
         }
-        return `bpftrace exited (${r.exitCode !== null ? `exit ${r.exitCode}` : `signal ${r.signal}`}) · ${lost} event(s) lost`;
+        const cut = cutMessage(r, Date.now() - started);
+        if (cut) return `bpftrace: ${cut}`;
+        return `bpftrace exited (${r.exitCode !== null ? `exit ${r.exitCode}` : `signal ${r.signal}`}) · start-up ${r.startupMs !== null ? `${(r.startupMs / 1000).toFixed(1)} s` : '—'} · ${lost} event(s) lost`;
       } finally {
         agent.close();
       }

@@ -145,8 +145,9 @@ describe('observe CLI arguments', () => {
   });
 
   it('rejects bpftrace without exactly one of FILE and -e, and missing files', async () => {
-    await usage(['bpftrace'], /give a \.bt FILE or -e PROGRAM/);
-    await usage(['bpftrace', 'x.bt', '-e', 'BEGIN{}'], /one of them/);
+    await usage(['bpftrace'], /give one of a \.bt FILE, -e PROGRAM or --tool NAME/);
+    await usage(['bpftrace', '--tool', 'no-such-tool'], /no bpftrace tool 'no-such-tool'/);
+    await usage(['bpftrace', 'x.bt', '-e', 'BEGIN{}'], /give one of/);
     await usage(['bpftrace', '-e', ' '], /-e needs a bpftrace program/);
     await usage(['bpftrace', 'missing.bt'], /missing\.bt does not exist/);
     await usage(['bpftrace', '-e', 'BEGIN{}', '--duration', '-1'], /--duration/);
