@@ -42,6 +42,7 @@ export const COMMANDS: readonly CommandDecl[] = [
   { id: Commands.TracepointsClearFilter, title: 'Clear Tracepoint Filter', icon: '$(clear-all)' },
   { id: Commands.TracepointsSubscribe, title: 'Subscribe to Tracepoint', icon: '$(pulse)' },
   { id: Commands.BpftraceRun, title: 'Run bpftrace File in VM', icon: '$(play)' },
+  { id: Commands.BpftraceRunTool, title: 'Run bpftrace Tool in VM', icon: '$(play)' },
 ];
 
 export const COMMAND_CATEGORY = 'Ring0';

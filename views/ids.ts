@@ -31,6 +31,7 @@ export const enum Commands {
   TracepointsClearFilter = 'ring0.tracepoints.clearFilter',
   TracepointsSubscribe = 'ring0.tracepoints.subscribe',
   BpftraceRun = 'ring0.bpftrace.run',
+  BpftraceRunTool = 'ring0.bpftrace.runTool',
 }
 
 export const enum Views {
@@ -62,4 +63,6 @@ export const enum ViewItems {
   BpfStreamMap = 'ring0.bpfStreamMap',
   TracepointCategory = 'ring0.tracepointCategory',
   Tracepoint = 'ring0.tracepoint',
+  BpftraceTools = 'ring0.bpftraceTools',
+  BpftraceTool = 'ring0.bpftraceTool',
 }
