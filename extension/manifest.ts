@@ -62,7 +62,7 @@ export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, Contex
 
 export const VIEW_ITEMS: readonly ViewItems[] = [
   ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject, ViewItems.BpfProgram, ViewItems.BpfMap, ViewItems.BpfStreamMap,
-  ViewItems.TracepointCategory, ViewItems.Tracepoint, ViewItems.LiveWatch,
+  ViewItems.TracepointCategory, ViewItems.Tracepoint, ViewItems.BpftraceTools, ViewItems.BpftraceTool, ViewItems.LiveWatch,
 ];
 
 export const DEBUG_TYPE = 'ring0-kernel';
