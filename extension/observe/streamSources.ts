@@ -48,6 +48,7 @@ export function bpftraceSource(connect: AgentFactory, file: string, opts: { titl
       const started = Date.now();
       const maps = new Map<string, PrintedMap>();
       let lost = 0;
+      let partial = '';
       const line = (text: string) => sink.records([{ t: Date.now(), text }]);
       try {
         const r = await runBpftrace(agent, {
@@ -62,7 +63,17 @@ export function bpftraceSource(connect: AgentFactory, file: string, opts: { titl
             switch (o.kind) {
               case 'attached':
                 break;
-              case 'printf':
+              case 'printf': {
+                // printf/time() pieces without a newline belong to one row (execsnoop: time, pid, then join(args)).
+                const parts = (partial + o.text).split('\n');
+                partial = parts.pop() ?? '';
+                if (partial.length > 4096) {
+                  line(partial);
+                  partial = '';
+                }
+                for (const t of parts) line(t);
+                break;
+              }
               case 'text':
                 for (const t of o.text.replace(/\n$/, '').split('\n')) line(stream === 'stderr' ? `[stderr] ${t}` : t);
                 break;
@@ -87,6 +98,7 @@ export function bpftraceSource(connect: AgentFactory, file: string, opts: { titl
           const why = r.exitCode === 127 ? 'bpftrace is not installed on the host (the VM runs the host\'s tools): run Ring0: Install Missing Dependencies' : r.stderr.trim().split('\n').slice(-3).join(' ');
           throw new Error(`bpftrace failed (exit ${r.exitCode}): ${why}`);
         }
+        if (partial) line(partial);
         const cut = cutMessage(r, Date.now() - started);
         if (cut) return `bpftrace: ${cut}`;
         return `bpftrace exited (${r.exitCode !== null ? `exit ${r.exitCode}` : `signal ${r.signal}`}) · start-up ${r.startupMs !== null ? `${(r.startupMs / 1000).toFixed(1)} s` : '—'} · ${lost} event(s) lost`;

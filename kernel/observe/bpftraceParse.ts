@@ -79,6 +79,13 @@ export function parseBpftraceJsonLine(line: string): BpftraceOutput | undefined 
     case 'printf':
       if (typeof data === 'string') return { kind: 'printf', text: data };
       break;
+    // time() and join() are printed text too (text mode prints them inline; join ends its line).
+    case 'time':
+      if (typeof data === 'string') return { kind: 'printf', text: data };
+      break;
+    case 'join':
+      if (typeof data === 'string') return { kind: 'printf', text: data + '\n' };
+      break;
     case 'lost_events':
       if (isObj(data) && typeof data.events === 'number') return { kind: 'lost', events: data.events };
       break;
@@ -155,8 +162,19 @@ export function parseBpftraceText(text: string): BpftraceOutput[] {
   let keyed: Extract<BpftraceOutput, { kind: 'keyed' }> | undefined;
   let hist: Extract<BpftraceOutput, { kind: 'hist' }> | undefined;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const head = /^(@\w*)(?:\[(.*)\])?:\s*(.*)$/.exec(line);
+    let line = lines[i];
+    // A stack as the key (kstack, ustack) spans lines: "@[", one frame a line, "]: 5" (or "]:" and a histogram).
+    const open = /^(@\w*)\[(.*)$/.exec(line);
+    if (open && !/\]:/.test(open[2])) {
+      const frames: string[] = open[2].trim() ? [open[2].trim()] : [];
+      let j = i + 1;
+      while (j < lines.length && !/^\s*\]:/.test(lines[j]) && j - i < 1024) frames.push(lines[j++].trim());
+      if (j < lines.length && /^\s*\]:/.test(lines[j])) {
+        line = `${open[1]}[${frames.filter(Boolean).join('\n')}${lines[j].trim()}`;
+        i = j;
+      }
+    }
+    const head = /^(@\w*)(?:\[(.*)\])?:\s*(.*)$/s.exec(line);
     if (head) {
       const [, map, key, rest] = head;
       if (rest.trim() === '') {

@@ -65,7 +65,9 @@ describe('bpftrace -f json', () => {
     assert.equal(parseBpftraceJsonLine(''), undefined);
     assert.deepEqual(parseBpftraceJsonLine('WARNING: something'), { kind: 'text', text: 'WARNING: something' });
     assert.deepEqual(parseBpftraceJsonLine('[1,2]'), { kind: 'text', text: '[1,2]' });
-    assert.deepEqual(parseBpftraceJsonLine('{"type": "time", "data": "12:00:00\\n"}'), { kind: 'other', type: 'time', data: '12:00:00\n' });
+    assert.deepEqual(parseBpftraceJsonLine('{"type": "time", "data": "12:00:00\\n"}'), { kind: 'printf', text: '12:00:00\n' });
+    assert.deepEqual(parseBpftraceJsonLine('{"type": "join", "data": "ls -l /"}'), { kind: 'printf', text: 'ls -l /\n' });
+    assert.deepEqual(parseBpftraceJsonLine('{"type": "syscall", "data": "x"}'), { kind: 'other', type: 'syscall', data: 'x' });
     assert.equal(parseBpftraceJsonLine('{"type": "hist", "data": {"@h": [{"min": 1}]}}')?.kind, 'other');
     assert.equal(parseBpftraceJsonLine('{"type": "map", "data": {"@m": {"k": [1]}}}')?.kind, 'other');
     assert.equal(parseBpftraceJsonLine('{"type": "map", "data": {}}')?.kind, 'other');

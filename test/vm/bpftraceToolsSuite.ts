@@ -80,7 +80,7 @@ export function toolsSuite(title: string, tools: ToolCheck[], opts: { runqlatFre
 
     it('a busy guest: a shell loop listing files', async () => {
       // The loop ends by itself (vm exec --timeout) and with the VM; it sleeps a little so bpftrace starts.
-      busy = spawn(process.execPath, [CLI, 'vm', 'exec', '--timeout', '900', '-w', ws, '--', 'sh', '-c', 'while :; do ls / /usr >/dev/null; cat /proc/loadavg >/dev/null; sleep 0.05; done'], { cwd: ws, stdio: 'ignore' });
+      busy = spawn(process.execPath, [CLI, 'vm', 'exec', '--timeout', '900', '-w', ws, '--', 'sh', '-c', 'while :; do ls -l / /usr >/dev/null; cat /proc/loadavg >/dev/null; kill -0 $$; sleep 0.05; done'], { cwd: ws, stdio: 'ignore' });
       await new Promise((res) => setTimeout(res, 2000));
       assert.equal(busy.exitCode, null, 'the busy loop in the guest is running');
     });
