@@ -168,9 +168,11 @@ export function parseBpftraceText(text: string): BpftraceOutput[] {
     if (open && !/\]:/.test(open[2])) {
       const frames: string[] = open[2].trim() ? [open[2].trim()] : [];
       let j = i + 1;
-      while (j < lines.length && !/^\s*\]:/.test(lines[j]) && j - i < 1024) frames.push(lines[j++].trim());
-      if (j < lines.length && /^\s*\]:/.test(lines[j])) {
-        line = `${open[1]}[${frames.filter(Boolean).join('\n')}${lines[j].trim()}`;
+      // The block ends with "]: 5", or ", comm]: 5" when more keys follow the stack.
+      const close = /^\s*(?:,.*)?\]:/;
+      while (j < lines.length && !close.test(lines[j]) && j - i < 1024) frames.push(lines[j++].trim());
+      if (j < lines.length && close.test(lines[j])) {
+        line = `${open[1]}[${frames.filter(Boolean).join('\n')}\n${lines[j].trim()}`;
         i = j;
       }
     }
