@@ -33,7 +33,7 @@ export function stackLabel(s: StackKey, max = 200): string {
   let label = '';
   for (const f of s.frames) {
     const next = label ? `${label} ← ${f}` : f;
-    if (next.length + tail.length > max - 2) return `${label} ← …${tail}`;
+    if (next.length + tail.length > max - 4) return `${label} ← …${tail}`;
     label = next;
   }
   return label + tail;
