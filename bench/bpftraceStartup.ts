@@ -27,13 +27,15 @@ function cli(args: string[], cwd: string): Promise<void> {
   });
 }
 
-/** Raw: the guest starts bpftrace itself and polls its output for attached_probes every 20 ms. */
+/** Raw: the guest starts bpftrace itself and times it to its first line, attached_probes (guest clock). */
 async function raw(agent: AgentClient, file: string): Promise<number> {
   const script = [
-    'out=$(mktemp); s=$(date +%s%N)',
-    'BPFTRACE_NO_USER_SYMBOLS=1 bpftrace -f json "$1" >"$out" 2>&1 & p=$!',
-    'while ! grep -q attached_probes "$out"; do kill -0 $p 2>/dev/null || { cat "$out" >&2; exit 1; }; sleep 0.02; done',
-    'e=$(date +%s%N); kill -INT $p; wait $p; rm -f "$out"; echo $(( (e - s) / 1000000 ))',
+    // No polling (a grep loop would steal the one vCPU from bpftrace): block on its first output line.
+    'd=$(mktemp -d); mkfifo "$d/f"; s=$(date +%s%N)',
+    'BPFTRACE_NO_USER_SYMBOLS=1 bpftrace -f json "$1" >"$d/f" 2>&1 & p=$!',
+    'read -r first <"$d/f"; e=$(date +%s%N)',
+    'case "$first" in *attached_probes*) ;; *) echo "$first" >&2; kill $p; exit 1;; esac',
+    'kill -INT $p; wait $p; rm -rf "$d"; echo $(( (e - s) / 1000000 ))',
   ].join('\n');
   const r = await agent.run(['sh', '-c', script, 'sh', file], { timeoutMs: 300_000 });
   const ms = Number(r.stdout.toString().trim());
