@@ -49,6 +49,7 @@ export const COMMANDS: readonly CommandDecl[] = [
   { id: Commands.VmDump, title: 'Save Crash Dump of the VM', icon: '$(save)' },
   { id: Commands.DumpOpen, title: 'Open Crash Dump in crash', icon: '$(terminal)', hiddenFromPalette: true },
   { id: Commands.DumpDelete, title: 'Delete Crash Dump', icon: '$(trash)', hiddenFromPalette: true },
+  { id: Commands.BpftraceRunTool, title: 'Run bpftrace Tool in VM', icon: '$(play)' },
 ];
 
 export const COMMAND_CATEGORY = 'Ring0';
@@ -69,7 +70,7 @@ export const CONTEXT_KEYS: readonly ContextKeys[] = [ContextKeys.VmState, Contex
 
 export const VIEW_ITEMS: readonly ViewItems[] = [
   ViewItems.Lab, ViewItems.LabStarted, ViewItems.BpfObject, ViewItems.BpfProgram, ViewItems.BpfMap, ViewItems.BpfStreamMap,
-  ViewItems.TracepointCategory, ViewItems.Tracepoint, ViewItems.LiveWatch, ViewItems.Dump,
+  ViewItems.TracepointCategory, ViewItems.Tracepoint, ViewItems.BpftraceTools, ViewItems.BpftraceTool, ViewItems.LiveWatch, ViewItems.Dump,
 ];
 
 export const DEBUG_TYPE = 'ring0-kernel';

@@ -33,8 +33,10 @@ import { bpfVerify } from './commands/bpfVerify';
 import { registerVerifierCodeActions } from './build/verifierCodeActions';
 import { registerKernelView } from './kernelView';
 import { tracepointsClearFilter, tracepointsFilter, tracepointsRefresh, tracepointsSubscribe } from './commands/tracepoints';
-import { bpftraceRun } from './commands/bpftraceRun';
+import { bpftraceRun, bpftraceRunTool } from './commands/bpftraceRun';
 import { tracepointRoots } from '../views/trees/tracepointsTree';
+import { BpftraceToolsNode } from '../views/trees/bpftraceToolsTree';
+import { listBpftraceTools } from '../kernel/observe/bpftraceTools';
 import { labStart } from './commands/labStart';
 import { labCheck } from './commands/labCheck';
 import { labReset } from './commands/labReset';
@@ -134,7 +136,11 @@ function registerObserve(ctx: Ring0Context): void {
   registerCommand(ctx, Commands.BpfOpenMap, bpfOpenMap(obs));
   registerCommand(ctx, Commands.BpfStreamMap, bpfStreamMap(obs));
 
-  const tpTree = new SimpleTreeProvider(async () => tracepointRoots(await tracepoints.categories(), tracepoints.filter !== ''));
+  // The tools run in the VM, so their group shows with the guest's tracepoints (no VM: the welcome content).
+  const tpTree = new SimpleTreeProvider(async () => {
+    const cats = tracepointRoots(await tracepoints.categories(), tracepoints.filter !== '');
+    return obs.guest.running ? [new BpftraceToolsNode(listBpftraceTools()), ...cats] : cats;
+  });
   const tpView = vscode.window.createTreeView(Views.Tracepoints, { treeDataProvider: tpTree });
   ctx.extension.subscriptions.push(tpTree, tpView, tracepoints.onDidChange(() => {
     tpTree.refresh();
@@ -145,6 +151,7 @@ function registerObserve(ctx: Ring0Context): void {
   registerCommand(ctx, Commands.TracepointsClearFilter, tracepointsClearFilter(obs));
   registerCommand(ctx, Commands.TracepointsSubscribe, tracepointsSubscribe(obs));
   registerCommand(ctx, Commands.BpftraceRun, bpftraceRun(obs));
+  registerCommand(ctx, Commands.BpftraceRunTool, bpftraceRunTool(obs));
 
   registerLmTools(ctx);
 }

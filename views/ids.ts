@@ -38,6 +38,7 @@ export const enum Commands {
   TracepointsClearFilter = 'ring0.tracepoints.clearFilter',
   TracepointsSubscribe = 'ring0.tracepoints.subscribe',
   BpftraceRun = 'ring0.bpftrace.run',
+  BpftraceRunTool = 'ring0.bpftrace.runTool',
 }
 
 export const enum Views {
@@ -73,4 +74,6 @@ export const enum ViewItems {
   TracepointCategory = 'ring0.tracepointCategory',
   Tracepoint = 'ring0.tracepoint',
   Dump = 'ring0.dump',
+  BpftraceTools = 'ring0.bpftraceTools',
+  BpftraceTool = 'ring0.bpftraceTool',
 }

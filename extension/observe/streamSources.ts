@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { AgentClient } from '../../kernel/agent/client';
 import { traceEvents } from '../../kernel/observe/trace';
-import { runBpftrace } from '../../kernel/observe/bpftrace';
+import { cutMessage, runBpftrace, startingMessage } from '../../kernel/observe/bpftrace';
 import type { StreamRecord } from '../../kernel/observe/stream';
 import { flatten } from '../../views/model/mapTable';
 import { printedMap, type PrintedMap } from '../../views/model/printedMaps';
@@ -38,26 +38,42 @@ export function tracepointSource(connect: AgentFactory, spec: string): StreamSou
 }
 
 /** Runs `bpftrace -f json FILE` in the guest (the workspace is at the same path there); Stop sends SIGINT so it prints its maps. */
-export function bpftraceSource(connect: AgentFactory, file: string): StreamSource {
+export function bpftraceSource(connect: AgentFactory, file: string, opts: { title?: string; description?: string; durationMs?: number } = {}): StreamSource {
   return {
-    title: `bpftrace: ${path.basename(file)}`,
+    title: opts.title ?? `bpftrace: ${path.basename(file)}`,
     kind: 'text',
-    description: `bpftrace ${file} in the VM; printed maps are charted when the script prints them or ends.`,
+    description: opts.description ?? `bpftrace ${file} in the VM; printed maps are charted when the script prints them or ends.`,
     async run(sink, signal) {
       const agent = await connect();
+      const started = Date.now();
       const maps = new Map<string, PrintedMap>();
       let lost = 0;
+      let partial = '';
       const line = (text: string) => sink.records([{ t: Date.now(), text }]);
       try {
         const r = await runBpftrace(agent, {
           file,
           signal,
+          durationMs: opts.durationMs,
+          onPhase: (p) => {
+            if (p.phase === 'starting') sink.state('starting', `${startingMessage(p.elapsedMs)}; Stop now cuts the run during start-up`);
+            else sink.state('running', `bpftrace ${path.basename(file)}: ${p.probes} probe(s) attached after ${(p.elapsedMs / 1000).toFixed(1)} s; Stop makes it print its maps`);
+          },
           onOutput: (o, stream) => {
             switch (o.kind) {
               case 'attached':
-                sink.state('running', `bpftrace ${path.basename(file)}: ${o.probes} probe(s) attached; Stop makes it print its maps`);
                 break;
-              case 'printf':
+              case 'printf': {
+                // printf/time() pieces without a newline belong to one row (execsnoop: time, pid, then join(args)).
+                const parts = (partial + o.text).split('\n');
+                partial = parts.pop() ?? '';
+                if (partial.length > 4096) {
+                  line(partial);
+                  partial = '';
+                }
+                for (const t of parts) line(t);
+                break;
+              }
               case 'text':
                 for (const t of o.text.replace(/\n$/, '').split('\n')) line(stream === 'stderr' ? `[stderr] ${t}` : t);
                 break;
@@ -82,7 +98,10 @@ export function bpftraceSource(connect: AgentFactory, file: string): StreamSourc
           const why = r.exitCode === 127 ? 'bpftrace is not installed on the host (the VM runs the host\'s tools): run Ring0: Install Missing Dependencies' : r.stderr.trim().split('\n').slice(-3).join(' ');
           throw new Error(`bpftrace failed (exit ${r.exitCode}): ${why}`);
         }
-        return `bpftrace exited (${r.exitCode !== null ? `exit ${r.exitCode}` : `signal ${r.signal}`}) · ${lost} event(s) lost`;
+        if (partial) line(partial);
+        const cut = cutMessage(r, Date.now() - started);
+        if (cut) return `bpftrace: ${cut}`;
+        return `bpftrace exited (${r.exitCode !== null ? `exit ${r.exitCode}` : `signal ${r.signal}`}) · start-up ${r.startupMs !== null ? `${(r.startupMs / 1000).toFixed(1)} s` : '—'} · ${lost} event(s) lost`;
       } finally {
         agent.close();
       }

@@ -65,7 +65,9 @@ describe('bpftrace -f json', () => {
     assert.equal(parseBpftraceJsonLine(''), undefined);
     assert.deepEqual(parseBpftraceJsonLine('WARNING: something'), { kind: 'text', text: 'WARNING: something' });
     assert.deepEqual(parseBpftraceJsonLine('[1,2]'), { kind: 'text', text: '[1,2]' });
-    assert.deepEqual(parseBpftraceJsonLine('{"type": "time", "data": "12:00:00\\n"}'), { kind: 'other', type: 'time', data: '12:00:00\n' });
+    assert.deepEqual(parseBpftraceJsonLine('{"type": "time", "data": "12:00:00\\n"}'), { kind: 'printf', text: '12:00:00\n' });
+    assert.deepEqual(parseBpftraceJsonLine('{"type": "join", "data": "ls -l /"}'), { kind: 'printf', text: 'ls -l /\n' });
+    assert.deepEqual(parseBpftraceJsonLine('{"type": "syscall", "data": "x"}'), { kind: 'other', type: 'syscall', data: 'x' });
     assert.equal(parseBpftraceJsonLine('{"type": "hist", "data": {"@h": [{"min": 1}]}}')?.kind, 'other');
     assert.equal(parseBpftraceJsonLine('{"type": "map", "data": {"@m": {"k": [1]}}}')?.kind, 'other');
     assert.equal(parseBpftraceJsonLine('{"type": "map", "data": {}}')?.kind, 'other');
@@ -145,8 +147,9 @@ describe('observe CLI arguments', () => {
   });
 
   it('rejects bpftrace without exactly one of FILE and -e, and missing files', async () => {
-    await usage(['bpftrace'], /give a \.bt FILE or -e PROGRAM/);
-    await usage(['bpftrace', 'x.bt', '-e', 'BEGIN{}'], /one of them/);
+    await usage(['bpftrace'], /give one of a \.bt FILE, -e PROGRAM or --tool NAME/);
+    await usage(['bpftrace', '--tool', 'no-such-tool'], /no bpftrace tool 'no-such-tool'/);
+    await usage(['bpftrace', 'x.bt', '-e', 'BEGIN{}'], /give one of/);
     await usage(['bpftrace', '-e', ' '], /-e needs a bpftrace program/);
     await usage(['bpftrace', 'missing.bt'], /missing\.bt does not exist/);
     await usage(['bpftrace', '-e', 'BEGIN{}', '--duration', '-1'], /--duration/);
