@@ -33,7 +33,7 @@ export const bpftraceRunTool = (obs: ObserveServices): CommandFactory => (ctx) =
   let name = typeof arg === 'string' ? arg : undefined;
   if (name === undefined) {
     const tools = listBpftraceTools();
-    if (!tools.length) throw new Error(vscode.l10n.t("no bpftrace tools in /usr/sbin: install Debian's bpftrace on the host (Ring0: Install Missing Dependencies)"));
+    if (!tools.length) throw new Error(vscode.l10n.t('no bpftrace tools in /usr/sbin: install Debian\'s bpftrace on the host (Ring0: Install Missing Dependencies)'));
     const pick = await vscode.window.showQuickPick(tools.map((t) => ({ label: t.name, description: t.description })), { title: vscode.l10n.t('Run bpftrace Tool in VM') });
     name = pick?.label;
   }

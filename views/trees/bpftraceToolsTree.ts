@@ -19,7 +19,7 @@ class ToolNode extends Ring0Node {
 
 class EmptyNode extends Ring0Node {
   constructor() {
-    super(vscode.l10n.t("No tools: install Debian's bpftrace on the host"), vscode.TreeItemCollapsibleState.None);
+    super(vscode.l10n.t('No tools: install Debian\'s bpftrace on the host'), vscode.TreeItemCollapsibleState.None);
     this.iconPath = new vscode.ThemeIcon('info');
     this.command = { command: Commands.Setup, title: vscode.l10n.t('Install Missing Dependencies') };
   }
@@ -30,7 +30,7 @@ export class BpftraceToolsNode extends Ring0Node {
     super(vscode.l10n.t('bpftrace tools'), vscode.TreeItemCollapsibleState.Collapsed);
     this.id = 'bt.tools';
     this.description = `${tools.length}`;
-    this.tooltip = vscode.l10n.t("The tools the host's bpftrace package ships (/usr/sbin/*.bt); they run inside the VM");
+    this.tooltip = vscode.l10n.t('The tools the host\'s bpftrace package ships (/usr/sbin/*.bt); they run inside the VM');
     this.iconPath = new vscode.ThemeIcon('tools');
     this.contextValue = ViewItems.BpftraceTools;
   }
