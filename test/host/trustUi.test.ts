@@ -85,6 +85,10 @@ describe('Ring0 in an untrusted workspace (UI)', { skip: testHostSkipReason() },
       const vm = viewPane(page, 'VM');
       await vm.locator('.welcome-view-content a, .welcome-view-content .monaco-button').filter({ hasText: 'Manage Workspace Trust' }).first().click();
       await page.locator('.workspace-trust-editor .workspace-trust-buttons .monaco-button').filter({ hasText: /^Trust/ }).first().click();
+      await page.locator('.workspace-trust-editor').getByText('You trust this folder').first().waitFor();
+      // Newer workbenches show the trust editor as a modal, over the command palette: Escape closes it.
+      await page.keyboard.press('Escape');
+      await page.locator('.workspace-trust-editor').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
       await runPaletteCommand(page, 'View: Close All Editors');
       await openRing0Container(page);
       const start = vm.locator('.welcome-view-content a, .welcome-view-content .monaco-button').filter({ hasText: 'Start VM' }).first();
