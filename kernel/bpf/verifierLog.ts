@@ -47,7 +47,7 @@ export function extractVerifierLogs(text: string): { program?: string; log: stri
  * "; text @ file:line" (the `@` part on newer kernels). Plain string work: the text is the user's source
  * line and may hold anything clang kept from a comment (U+2028, a lone CR), which `.` would not match.
  */
-function sourceComment(l: string): { sourceText: string; fileLine?: { file: string; line: number } } {
+export function sourceComment(l: string): { sourceText: string; fileLine?: { file: string; line: number } } {
   const body = l.slice(2);
   const at = body.lastIndexOf(' @ ');
   const m = at >= 0 ? /^(\S+):(\d+)$/.exec(body.slice(at + 3)) : null;

@@ -1,5 +1,7 @@
 // Pure parser of a kernel verifier log (levels 1 and 2, 6.1 format): instructions with their source
 // comments, the register/stack state per instruction, branch explorations, the failing path and stats.
+import { sourceComment } from './verifierLog';
+
 export interface RegState {
   /** 'R0', 'R10', 'fp-8' (stack slot). */
   name: string;
@@ -88,14 +90,6 @@ export function parseRegs(text: string): RegState[] {
 function jumpTarget(idx: number, text: string): number | undefined {
   const m = /\b(?:goto|call) pc([+-]\d+)\b/.exec(text);
   return m ? idx + 1 + Number(m[1]) : undefined;
-}
-
-function sourceComment(l: string): { sourceText: string; fileLine?: { file: string; line: number } } {
-  const body = l.slice(2);
-  const at = body.lastIndexOf(' @ ');
-  const m = at >= 0 ? /^(\S+):(\d+)$/.exec(body.slice(at + 3)) : null;
-  if (!m) return { sourceText: body.trim() };
-  return { sourceText: body.slice(0, at).trim(), fileLine: { file: m[1], line: Number(m[2]) } };
 }
 
 interface Segment {
