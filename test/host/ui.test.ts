@@ -82,6 +82,8 @@ describe('Ring0 in code-server (UI)', { skip: testHostSkipReason() }, () => {
       if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
       const content = pane.locator('.welcome-view-content');
       await content.waitFor();
+      // Right after start-up the trust context key may not be set yet (the Restricted Mode text shows briefly).
+      await content.filter({ hasText: lines[0] }).waitFor({ timeout: 15_000 }).catch(() => undefined);
       const text = ((await content.innerText()) ?? '').replace(/\s+/g, ' ');
       for (const line of lines) assert.ok(text.includes(line), `${v.name} view: expected "${line}" in "${text}"`);
     }
